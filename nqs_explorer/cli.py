@@ -1,0 +1,123 @@
+"""The ``nqs-explorer`` console script.
+
+``nqs-explorer`` (or ``nqs-explorer lab``) writes the explorer notebook into a writable folder
+(the current directory's ``nqs_explorer_notebooks/`` by default) and opens JupyterLab on it; it
+works from an installed package, not only from a clone. ``nqs-explorer render`` draws the views
+of one setup into PNG files and a static HTML report, without a browser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+EXPLORER_NOTEBOOK = "explorer.ipynb"
+
+EXPLORER_CELLS = (
+    (
+        "markdown",
+        "# nqs_explorer\n"
+        "Pick a lattice, a symmetry group and an irreducible character, build a neural quantum\n"
+        "state and look inside it. Every number is computed by jit-compiled JAX on this kernel's device.",
+    ),
+    ("code", "import nqs_explorer as nqx\n\nnqx.Explorer()"),
+)
+
+
+def explorer_notebook() -> dict:
+    """The explorer notebook as an nbformat-4 dictionary (the app in one cell)."""
+    cells = []
+    for kind, source in EXPLORER_CELLS:
+        cell = {"cell_type": kind, "metadata": {}, "source": source}
+        if kind == "code":
+            cell.update(execution_count=None, outputs=[])
+        cells.append(cell)
+    return {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def write_explorer_notebook(folder: Path) -> Path:
+    """Write ``explorer.ipynb`` into ``folder`` unless one is already there; return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / EXPLORER_NOTEBOOK
+    if not path.exists():
+        path.write_text(json.dumps(explorer_notebook(), indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def lab_command(folder: Path, port: int | None, no_browser: bool) -> list[str]:
+    """The JupyterLab command line that opens the explorer notebook in ``folder``."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={folder}",
+        f"--LabApp.default_url=/lab/tree/{EXPLORER_NOTEBOOK}",
+    ]
+    if port is not None:
+        cmd.append(f"--port={port}")
+    if no_browser:
+        cmd.append("--no-browser")
+    return cmd
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nqs-explorer", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command")
+    lab = sub.add_parser("lab", help="open JupyterLab on the explorer notebook (default)")
+    lab.add_argument("--dir", type=Path, default=Path("nqs_explorer_notebooks"))
+    lab.add_argument("--port", type=int, default=None)
+    lab.add_argument("--no-browser", action="store_true")
+    lab.add_argument("--print-command", action="store_true", help="print the command, do not run it")
+
+    render = sub.add_parser("render", help="render the views of one setup to PNG files and HTML")
+    render.add_argument("--setup", type=Path, help="a setup JSON file saved by the explorer")
+    render.add_argument("--lattice", default=None, help="Chain, Square, Grid, Triangular, ...")
+    render.add_argument("--extent", type=int, nargs="+", default=None)
+    render.add_argument("--obc", action="store_true", help="open boundaries on every axis")
+    render.add_argument("--group", default=None, choices=["none", "translation", "point", "space"])
+    render.add_argument("--character", type=int, default=None, help="character id")
+    render.add_argument("--model", default=None, help="an architecture name, e.g. RBM")
+    render.add_argument("--symmetrize", action="store_true", help="wrap in SymmExpSum")
+    render.add_argument("--seed", type=int, default=None)
+    render.add_argument("--out", type=Path, default=Path("nqs_explorer_report"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``nqs-explorer`` console script."""
+    args = _parser().parse_args(argv)
+    if args.command == "render":
+        from ._report import render_report, setup_from_args
+
+        try:
+            setup = setup_from_args(args)
+            index = render_report(setup, args.out)
+        except ValueError as err:
+            print(f"nqs-explorer: {err}", file=sys.stderr)
+            return 2
+        print(index)
+        return 0
+
+    folder = getattr(args, "dir", Path("nqs_explorer_notebooks")).resolve()
+    path = write_explorer_notebook(folder)
+    cmd = lab_command(folder, getattr(args, "port", None), getattr(args, "no_browser", False))
+    if getattr(args, "print_command", False):
+        print(" ".join(cmd))
+        return 0
+    print(f"Opening {path} in JupyterLab")
+    return subprocess.call(cmd)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
