@@ -1,0 +1,21 @@
+"""Finite permutation groups of lattices (numpy only): classes, characters, orbits."""
+
+from ._lattice_groups import available_point_groups as available_point_groups
+from ._lattice_groups import point_group as point_group
+from ._lattice_groups import space_group as space_group
+from ._lattice_groups import translation_group as translation_group
+from ._permutation import PermutationGroup as PermutationGroup
+from ._point import PointGroup as PointGroup
+from ._space import SpaceGroup as SpaceGroup
+from ._translation import TranslationGroup as TranslationGroup
+
+__all__ = [
+    "PermutationGroup",
+    "PointGroup",
+    "SpaceGroup",
+    "TranslationGroup",
+    "available_point_groups",
+    "point_group",
+    "space_group",
+    "translation_group",
+]

@@ -1,0 +1,112 @@
+"""Symmetry groups of a lattice: translations, point groups and space groups.
+
+Functions take any object with the :class:`~nqs_explorer.graph.Lattice` interface
+(``basis_vectors``, ``site_offsets``, ``extent``, ``pbc``, ``positions``, ...), so
+this layer does not import ``graph``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ._point import PointGroup, sort_key
+from ._space import SpaceGroup
+from ._symmetry_search import subgroups, symmetric_operations
+from ._translation import TranslationGroup
+
+_KNOWN = ("C1", "C2", "C3", "C4", "C6", "D1", "D2", "D3", "D4", "D6")
+_SPELLINGS = "C1, C2, C3, C4, C6, D1 (= Cs = C1v), D2 (= C2v), D3 (= C3v), D4 (= C4v), D6 (= C6v)"
+
+
+def translation_group(lattice) -> TranslationGroup:
+    """Translations of ``lattice`` along its periodic axes (trivial when all axes are open)."""
+    return TranslationGroup(lattice.extent, lattice.pbc, lattice.n_sublattices)
+
+
+def normalize_point_group_name(name: str) -> str:
+    """``"C4v"`` → ``"D4"``, ``"Cs"`` → ``"D1"``, ``"d4"`` → ``"D4"``; ValueError otherwise."""
+    if not isinstance(name, str):
+        raise TypeError(f"point group name must be a str or None, got {type(name).__name__}")
+    key = name.strip()
+    match = re.fullmatch(r"([CcDd])(\d+)([vV]?)", key)
+    if key.lower() == "cs":
+        return "D1"
+    if match:
+        letter, n, v = match.groups()
+        canonical = ("D" if (letter in "Dd" or v) else "C") + n
+        if not (letter in "Dd" and v) and canonical in _KNOWN:
+            return canonical
+    raise ValueError(f"unknown point group {name!r}; known point groups: {_SPELLINGS}")
+
+
+def _realizations(lattice) -> dict[str, tuple[np.ndarray, int, np.ndarray, np.ndarray]]:
+    """name -> (op indices, center index, ops, maps) of the first working realization."""
+    cache = getattr(lattice, "_group_cache", None)
+    if cache is not None and "realizations" in cache:
+        return cache["realizations"]
+    ops, centers, maps = symmetric_operations(lattice)
+    ok = np.all(maps >= 0, axis=2)  # (n_c, n_ops)
+    # an operation other than Id that moves no site (tiny lattices) would make the
+    # permutation representation unfaithful: such subgroups are not offered
+    trivial = np.all(maps == np.arange(maps.shape[2]), axis=2)
+    trivial[:, 0] = False  # the identity is op 0 of the holohedry
+    found: dict[str, tuple] = {}
+    groups = subgroups(ops)
+    for name in dict.fromkeys(n for n, _ in groups):
+        members = [elems for n, elems in groups if n == name]
+        valid = np.array(
+            [ok[:, elems].all(axis=1) & ~trivial[:, elems].any(axis=1) for elems in members]
+        )  # (n_sg, n_c)
+        if not valid.any():
+            continue
+        center = int(np.argmax(valid.any(axis=0)))
+        choice = members[int(np.argmax(valid[:, center]))]
+        found[name] = (choice, center, ops, maps, centers)
+    ordered = dict(sorted(found.items(), key=lambda kv: (-len(kv[1][0]), kv[0][0] != "D")))
+    if cache is not None:
+        cache["realizations"] = ordered
+    return ordered
+
+
+def available_point_groups(lattice) -> tuple[str, ...]:
+    """Names (``"D4"`` style) of the point groups of ``lattice``, largest first."""
+    return tuple(_realizations(lattice))
+
+
+def point_group(lattice, name: str | None = None) -> PointGroup:
+    """Point group ``name`` of ``lattice`` (``None``: the largest available).
+
+    Raises:
+        ValueError: for an unknown name, or one that is not a symmetry of this finite
+            lattice (the message lists the available ones).
+    """
+    real = _realizations(lattice)
+    if name is None:
+        key = next(iter(real))
+    else:
+        key = normalize_point_group_name(name)
+        if key not in real:
+            raise ValueError(
+                f"point group {name!r} is not a symmetry of {lattice!r}; available point "
+                f"groups: {', '.join(real)} (D_n may also be written C_nv, D1 as Cs)"
+            )
+    elems, center, ops, maps, centers = real[key]
+    matrices = ops[elems]
+    order = sort_key(matrices)
+    elems, matrices = elems[order], matrices[order]
+    site_map = maps[center, elems]  # (|P|, N): site i -> f_g(i)
+    perms = np.argsort(site_map, axis=1)  # p = f_g⁻¹
+    return PointGroup(perms, matrices, centers[center], name=key)
+
+
+def space_group(lattice, name: str | None = None) -> SpaceGroup:
+    """Space group ``T ⋊ P`` of ``lattice`` with point group ``name`` (default: the largest)."""
+    translations = lattice.translation_group() if hasattr(lattice, "translation_group") else None
+    if translations is None:
+        translations = translation_group(lattice)
+    points = (
+        lattice.point_group(name) if hasattr(lattice, "point_group") else point_group(lattice, name)
+    )
+    return SpaceGroup(translations, points)
