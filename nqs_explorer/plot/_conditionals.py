@@ -1,0 +1,237 @@
+"""``draw_conditionals``: p(σ_i = s | σ_<i) of every site as a map on the lattice."""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from ._checks import as_array, check_site_set, require_finite
+from ._configuration import FADED_BOND_COLOR, state_name
+from ._geometry import lattice_geometry, marker_diameter, set_lattice_view
+from ._lattice import draw_bonds, lattice_axes
+from ._style import BLACK, SEQUENTIAL_CMAP, VERMILLION, add_colorbar, text_color_on
+
+PROBABILITY_TOL = 1e-9
+#: Opacity of the sites that the sampler has not reached yet.
+UNSAMPLED_ALPHA = 0.3
+
+
+def check_probabilities(probs, n_nodes: int) -> np.ndarray:
+    """``(N, local_size)`` conditionals (or ``(N,)`` already selected), finite, in [0, 1]."""
+    arr = as_array(probs, "probs", ndim=(1, 2))
+    if np.iscomplexobj(arr):
+        raise TypeError(f"probs must be real probabilities, got dtype {arr.dtype}")
+    arr = arr.astype(float)
+    if arr.shape[0] != n_nodes:
+        raise ValueError(
+            f"probs has {arr.shape[0]} rows but the lattice has {n_nodes} sites "
+            f"(expected shape ({n_nodes}, local_size), got {arr.shape})"
+        )
+    require_finite(arr, "probs")
+    if np.any(arr < -PROBABILITY_TOL) or np.any(arr > 1 + PROBABILITY_TOL):
+        raise ValueError(
+            f"probs must lie in [0, 1], got values in [{arr.min():.3g}, {arr.max():.3g}]"
+        )
+    return np.clip(arr, 0.0, 1.0)
+
+
+def draw_conditionals(
+    lattice,
+    probs,
+    site: int,
+    ax: Axes | None = None,
+    *,
+    receptive_field=None,
+    local_state_index: int = -1,
+    local_states=None,
+    show_values: bool | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Map the autoregressive conditionals p(σ_i = s | σ_<i) onto the lattice.
+
+    Sites are sampled in index order. Every site is coloured by the probability of the
+    chosen local state (``cividis``, 0 → dark blue, 1 → yellow); the sites after ``site``,
+    not sampled yet when ``site`` is drawn, are faded; ``site`` itself is outlined in black;
+    the sites of its receptive field (the inputs that can change its conditional) are
+    ringed in vermillion.
+
+    Args:
+        lattice: an ``nqs_explorer.graph.Lattice``.
+        probs: ``(N, local_size)`` conditionals of a configuration (rows: sites), or
+            ``(N,)`` probabilities of one state.
+        site: the current site of the sampling order, ``0 <= site < N``.
+        ax: axes to draw into; ``None`` creates a new figure.
+        receptive_field: optional ``(N,)`` boolean mask (or indices) of the sites whose
+            values can change p(σ_site | σ_<site).
+        local_state_index: which column of ``probs`` to show (default: the last, σ = +1).
+        local_states: the local state values, used for the colour-bar label.
+        show_values: print the probabilities in the markers (default: when they fit).
+        title: axes title (``None``: names the site and the state).
+
+    Returns:
+        The figure. Artists: ``sites`` (a ``PathCollection``, ``picker=True``, offsets in
+        site order, colour = probability, faded after ``site``), ``current-site``,
+        ``receptive-field``.
+
+    Raises:
+        ValueError: wrong shapes, non-finite or out-of-range probabilities, bad indices.
+    """
+    geom = lattice_geometry(lattice)
+    n = geom.n_nodes
+    probs = check_probabilities(probs, n)
+    if not isinstance(site, int | np.integer) or not 0 <= site < n:
+        raise ValueError(f"site must be an integer in 0..{n - 1}, got {site!r}")
+    site = int(site)
+    if probs.ndim == 2:
+        local_size = probs.shape[1]
+        if not isinstance(local_state_index, int | np.integer) or not (
+            -local_size <= local_state_index < local_size
+        ):
+            raise ValueError(
+                f"local_state_index must be in {-local_size}..{local_size - 1} for "
+                f"{local_size} local states, got {local_state_index!r}"
+            )
+        values = probs[:, local_state_index]
+        state_index = local_state_index % local_size
+    else:
+        values, state_index, local_size = probs, None, None
+    state_text = "s"
+    if local_states is not None:
+        states = as_array(local_states, "local_states", ndim=1)
+        if local_size is not None and states.shape != (local_size,):
+            raise ValueError(f"local_states must have {local_size} entries, got {states.shape}")
+        if state_index is not None:
+            state_text = state_name(float(states[state_index]))
+    elif local_size == 2:
+        state_text = state_name((-1.0, 1.0)[state_index])
+    field = (
+        None if receptive_field is None else check_site_set(receptive_field, n, "receptive_field")
+    )
+
+    bounds = geom.bounds()
+    if ax is None:
+        chain = geom.ndim == 1
+        ax = lattice_axes(
+            geom, None, bounds, top=0.7 if chain else 0.4, bottom=0.9 if chain else 0.45, right=1.1
+        )
+    set_lattice_view(ax, bounds)
+    diameter = marker_diameter(ax, geom, bounds, 0.62)
+    draw_bonds(
+        ax, geom, show_images=False, marker_size=diameter, color=FADED_BOND_COLOR, linewidth=1.2
+    )
+    norm = Normalize(0.0, 1.0)
+    cmap = mpl.colormaps[SEQUENTIAL_CMAP]
+    colors = cmap(norm(values))
+    colors[site + 1 :, 3] = UNSAMPLED_ALPHA
+    sites = ax.scatter(
+        geom.positions[:, 0],
+        geom.positions[:, 1],
+        s=diameter**2,
+        c=colors,
+        edgecolors=np.where(np.arange(n) > site, "#B0B0B0", "#333333").tolist(),
+        linewidths=0.7,
+        zorder=5,
+        gid="sites",
+        picker=True,
+    )
+    sites.set_pickradius(0.5 * diameter)
+    if field is not None and field.any():
+        ring = geom.positions[field]
+        ax.scatter(
+            ring[:, 0],
+            ring[:, 1],
+            s=(1.35 * diameter) ** 2,
+            facecolors="none",
+            edgecolors=VERMILLION,
+            linewidths=2.0,
+            zorder=5.5,
+            gid="receptive-field",
+        )
+    x, y = geom.positions[site]
+    ax.scatter(
+        [x],
+        [y],
+        s=(1.7 * diameter) ** 2,
+        marker="s",
+        facecolors="none",
+        edgecolors=BLACK,
+        linewidths=2.6,
+        zorder=6,
+        gid="current-site",
+    )
+    if show_values is None:
+        show_values = diameter >= 17.0
+    if show_values:
+        for i, ((px, py), p) in enumerate(zip(geom.positions, values)):
+            ink = text_color_on(colors[i, :3]) if i <= site else "#808080"
+            ax.text(
+                px,
+                py,
+                f"{p:.2f}",
+                ha="center",
+                va="center",
+                zorder=7,
+                color=ink,
+                fontsize=float(np.clip(0.32 * diameter, 5, 9)),
+                gid=f"value-{i}",
+            )
+    mappable = mpl.cm.ScalarMappable(norm=norm, cmap=cmap)
+    add_colorbar(ax, mappable, label=f"p(σ_i = {state_text} | σ_<i)", min_inches=1.2)
+    handles = [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="s",
+            markersize=11,
+            markerfacecolor="none",
+            markeredgecolor=BLACK,
+            markeredgewidth=2.0,
+            label=f"current site {site}",
+        ),
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=10,
+            markerfacecolor=cmap(0.6),
+            alpha=UNSAMPLED_ALPHA,
+            markeredgecolor="#B0B0B0",
+            label="not yet sampled",
+        ),
+    ]
+    if field is not None:
+        handles.insert(
+            1,
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markersize=11,
+                markerfacecolor="none",
+                markeredgecolor=VERMILLION,
+                markeredgewidth=2.0,
+                label="receptive field",
+            ),
+        )
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=3,
+        frameon=False,
+        fontsize=8,
+        handletextpad=0.3,
+        columnspacing=1.0,
+    )
+    if title is None:
+        title = f"conditionals p(σ_i = {state_text} | σ_<i), sampling site {site}"
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax.figure

@@ -1,0 +1,81 @@
+"""draw_conditionals: colours are the probabilities; site, receptive field, order marked."""
+
+import matplotlib as mpl
+import numpy as np
+import pytest
+
+from nqs_explorer.plot import draw_conditionals
+from nqs_explorer.plot._conditionals import UNSAMPLED_ALPHA
+
+from ._support import make_lattice, one, plane
+
+
+def _conditionals(rng, n, local_size=2):
+    p = rng.uniform(0.05, 1.0, size=(n, local_size))
+    return p / p.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("name", ["Chain-obc", "Square-pbc", "Honeycomb-obc", "Kagome-pbc"])
+def test_sites_are_coloured_by_probability_and_faded_after_the_current_one(name, rng):
+    lattice = make_lattice(name)
+    n = lattice.n_nodes
+    probs = _conditionals(rng, n)
+    site = n // 2
+    field = np.arange(n) < site  # a fully connected AR model sees every earlier site
+    fig = draw_conditionals(lattice, probs, site, receptive_field=field)
+    sites = one(fig, "sites")
+    np.testing.assert_allclose(sites.get_offsets(), plane(lattice.positions))
+    expected = mpl.colormaps["cividis"](probs[:, 1])
+    expected[site + 1 :, 3] = UNSAMPLED_ALPHA
+    np.testing.assert_allclose(sites.get_facecolors(), expected)
+    np.testing.assert_allclose(
+        one(fig, "current-site").get_offsets(), plane(lattice.positions)[[site]]
+    )
+    np.testing.assert_allclose(
+        one(fig, "receptive-field").get_offsets(), plane(lattice.positions)[field]
+    )
+    assert sites.get_picker() is True
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == [f"current site {site}", "receptive field", "not yet sampled"]
+    assert fig.axes[0].get_title() == f"conditionals p(σ_i = +1 | σ_<i), sampling site {site}"
+
+
+def test_other_local_state_and_one_dimensional_probabilities(rng):
+    lattice = make_lattice("Chain-pbc")
+    probs = _conditionals(rng, 7, local_size=3)
+    fig = draw_conditionals(
+        lattice, probs, 0, local_state_index=0, local_states=[-2, 0, 2], show_values=True
+    )
+    colors = one(fig, "sites").get_facecolors()
+    np.testing.assert_allclose(colors[:, :3], mpl.colormaps["cividis"](probs[:, 0])[:, :3])
+    assert "p(σ_i = −2 | σ_<i)" in fig.axes[0].get_title()
+    assert one(fig, "value-3").get_text() == f"{probs[3, 0]:.2f}"
+    fig = draw_conditionals(lattice, probs[:, 1], 6, receptive_field=[5])
+    np.testing.assert_allclose(
+        one(fig, "sites").get_facecolors()[:, :3], mpl.colormaps["cividis"](probs[:, 1])[:, :3]
+    )
+    np.testing.assert_allclose(one(fig, "receptive-field").get_offsets(), [[5.0, 0.0]])
+
+
+def test_bad_conditionals_are_refused(rng):
+    lattice = make_lattice("Square-obc")
+    probs = _conditionals(rng, 16)
+    with pytest.raises(ValueError, match="probs has 9 rows but the lattice has 16 sites"):
+        draw_conditionals(lattice, probs[:9], 0)
+    bad = probs.copy()
+    bad[4, 1] = np.nan
+    with pytest.raises(ValueError, match="probs contains non-finite values"):
+        draw_conditionals(lattice, bad, 0)
+    bad[4, 1] = 1.5
+    with pytest.raises(ValueError, match=r"probs must lie in \[0, 1\]"):
+        draw_conditionals(lattice, bad, 0)
+    with pytest.raises(ValueError, match=r"site must be an integer in 0\.\.15"):
+        draw_conditionals(lattice, probs, 16)
+    with pytest.raises(ValueError, match=r"local_state_index must be in -2\.\.1"):
+        draw_conditionals(lattice, probs, 0, local_state_index=2)
+    with pytest.raises(ValueError, match=r"receptive_field mask must have shape \(16,\)"):
+        draw_conditionals(lattice, probs, 0, receptive_field=np.ones(4, bool))
+    with pytest.raises(ValueError, match="local_states must have 2 entries"):
+        draw_conditionals(lattice, probs, 0, local_states=[1, 2, 3])
+    with pytest.raises(TypeError, match="must be real probabilities"):
+        draw_conditionals(lattice, probs.astype(complex), 0)
