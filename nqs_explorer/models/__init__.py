@@ -1,0 +1,49 @@
+"""Layer 2 models: the reference architectures as genuine ``flax.linen`` modules."""
+
+from ._arnn import AbstractARNN as AbstractARNN
+from ._arnn import ARNNConv1D as ARNNConv1D
+from ._arnn import ARNNConv2D as ARNNConv2D
+from ._arnn import ARNNDense as ARNNDense
+from ._arnn import FastARNNConv1D as FastARNNConv1D
+from ._arnn import FastARNNConv2D as FastARNNConv2D
+from ._arnn import FastARNNDense as FastARNNDense
+from ._deepset import DeepSetMLP as DeepSetMLP
+from ._deepset import OccupiedCoordinates as OccupiedCoordinates
+from ._deepset import SiteFeatures as SiteFeatures
+from ._deepset import occupied_coordinates as occupied_coordinates
+from ._deepset import site_features as site_features
+from ._io import load_params as load_params
+from ._io import save_params as save_params
+from ._io import validate_params as validate_params
+from ._mlp import MLP as MLP
+from ._mlp import MLPBlock as MLPBlock
+from ._rbm import RBM as RBM
+from ._registry import ARCHITECTURES as ARCHITECTURES
+from ._registry import ArchitectureSpec as ArchitectureSpec
+from ._registry import Hyperparameter as Hyperparameter
+from ._sampler import sample as sample
+
+__all__ = [
+    "ARCHITECTURES",
+    "MLP",
+    "RBM",
+    "ARNNConv1D",
+    "ARNNConv2D",
+    "ARNNDense",
+    "AbstractARNN",
+    "ArchitectureSpec",
+    "DeepSetMLP",
+    "FastARNNConv1D",
+    "FastARNNConv2D",
+    "FastARNNDense",
+    "Hyperparameter",
+    "MLPBlock",
+    "OccupiedCoordinates",
+    "SiteFeatures",
+    "load_params",
+    "occupied_coordinates",
+    "sample",
+    "save_params",
+    "site_features",
+    "validate_params",
+]

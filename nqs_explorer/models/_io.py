@@ -1,0 +1,231 @@
+"""Saving and loading model variables: msgpack (flax.serialization) or JSON, never pickle.
+
+Loading always checks the file against the tree the model expects (keys, shapes, dtypes,
+finiteness) and names the offending path in the `ValueError`. NetKet checkpoints
+(``flax.serialization.to_bytes`` of an ``MCState``: variables under ``"variables"``) load
+as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jax
+import numpy as np
+from flax import serialization
+
+MSGPACK_SUFFIXES = (".msgpack", ".mpack")
+JSON_SUFFIXES = (".json",)
+JSON_FORMAT = "nqs_explorer.variables"
+JSON_VERSION = 1
+
+
+def _format_of(path: Path, fmt: str | None) -> str:
+    if fmt is not None:
+        if fmt not in ("msgpack", "json"):
+            raise ValueError(f"format must be 'msgpack' or 'json', got {fmt!r}")
+        return fmt
+    suffix = path.suffix.lower()
+    if suffix in MSGPACK_SUFFIXES:
+        return "msgpack"
+    if suffix in JSON_SUFFIXES:
+        return "json"
+    raise ValueError(
+        f"cannot tell the format of {str(path)!r} from its suffix; use one of "
+        f"{MSGPACK_SUFFIXES + JSON_SUFFIXES} or pass format='msgpack'/'json'"
+    )
+
+
+def _to_numpy_tree(variables) -> dict:
+    state = serialization.to_state_dict(variables)
+    return jax.tree_util.tree_map(np.asarray, state)
+
+
+def _walk(tree, prefix=""):
+    """Yield ``(path, leaf)`` of a nested mapping (paths like ``params/Dense/kernel``)."""
+    if isinstance(tree, Mapping):
+        for key in sorted(tree, key=str):
+            yield from _walk(tree[key], f"{prefix}/{key}" if prefix else str(key))
+    else:
+        yield prefix, tree
+
+
+def _check_finite(tree) -> None:
+    for path, leaf in _walk(tree):
+        arr = np.asarray(leaf)
+        if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
+            raise ValueError(f"parameter {path!r} has non-finite values (NaN or inf)")
+
+
+def save_params(path: str | os.PathLike, variables, *, format: str | None = None) -> Path:
+    """Write model variables to ``path`` (``.msgpack``/``.mpack`` or ``.json``).
+
+    Args:
+        path: destination file; its suffix picks the format unless ``format`` is given.
+        variables: the pytree returned by ``model.init`` (nested dicts of arrays).
+        format: ``"msgpack"`` or ``"json"`` (default: from the suffix).
+
+    Returns:
+        The path written.
+
+    Raises:
+        ValueError: unknown format, or non-finite parameters.
+    """
+    path = Path(path)
+    fmt = _format_of(path, format)
+    state = _to_numpy_tree(variables)
+    _check_finite(state)
+    if fmt == "msgpack":
+        path.write_bytes(serialization.msgpack_serialize(state))
+    else:
+        doc = {"format": JSON_FORMAT, "version": JSON_VERSION, "variables": _encode_json(state)}
+        path.write_text(json.dumps(doc, indent=1))
+    return path
+
+
+def _encode_json(tree):
+    if isinstance(tree, Mapping):
+        return {str(k): _encode_json(v) for k, v in tree.items()}
+    arr = np.asarray(tree)
+    leaf = {"dtype": arr.dtype.name, "shape": list(arr.shape)}
+    if arr.dtype.kind == "c":
+        leaf["real"] = arr.real.ravel().tolist()
+        leaf["imag"] = arr.imag.ravel().tolist()
+    else:
+        leaf["data"] = arr.ravel().tolist()
+    return leaf
+
+
+def _decode_json_leaf(leaf, path: str) -> np.ndarray:
+    if not isinstance(leaf, Mapping):  # a plain number or nested list of numbers
+        arr = np.asarray(leaf)
+        if arr.dtype.kind not in "iuf":
+            raise ValueError(f"{path!r}: expected numbers, got {str(leaf)[:60]!r}")
+        return arr.astype(np.float64)
+    try:
+        dtype = np.dtype(leaf["dtype"])
+        shape = tuple(int(s) for s in leaf["shape"])
+        if dtype.kind == "c":
+            arr = np.asarray(leaf["real"], dtype=np.float64) + 1j * np.asarray(
+                leaf["imag"], dtype=np.float64
+            )
+        else:
+            arr = np.asarray(leaf["data"])
+        return arr.astype(dtype).reshape(shape)
+    except (KeyError, TypeError, ValueError) as err:
+        raise ValueError(f"{path!r}: malformed array entry in the JSON file ({err})") from None
+
+
+def _decode_json(tree, prefix=""):
+    if isinstance(tree, Mapping) and "dtype" not in tree:
+        return {k: _decode_json(v, f"{prefix}/{k}" if prefix else k) for k, v in tree.items()}
+    return _decode_json_leaf(tree, prefix)
+
+
+def _read(path: Path, fmt: str) -> dict:
+    if fmt == "msgpack":
+        try:
+            state = serialization.msgpack_restore(path.read_bytes())
+        except Exception as err:  # msgpack raises many unrelated types on garbage
+            raise ValueError(
+                f"{str(path)!r} is not a valid msgpack parameter file ({err})"
+            ) from None
+        if not isinstance(state, Mapping):
+            raise ValueError(f"{str(path)!r} does not hold a tree of parameters")
+        return state
+    try:
+        doc = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f"{str(path)!r} is not a valid JSON parameter file ({err})") from None
+    if not isinstance(doc, Mapping):
+        raise ValueError(f"{str(path)!r} does not hold a tree of parameters")
+    if doc.get("format") == JSON_FORMAT:
+        if doc.get("version") != JSON_VERSION:
+            raise ValueError(
+                f"{str(path)!r} has version {doc.get('version')!r}; this reader knows {JSON_VERSION}"
+            )
+        doc = doc.get("variables")
+        if not isinstance(doc, Mapping):
+            raise ValueError(f"{str(path)!r} has no 'variables' tree")
+    return _decode_json(doc)
+
+
+def validate_params(tree: Mapping, target) -> Any:
+    """Check a loaded tree against the variables a model expects and rebuild it.
+
+    Args:
+        tree: nested mapping of arrays (e.g. read from a file).
+        target: the expected variables (``model.init(...)`` or its ``jax.eval_shape``).
+            A NetKet ``MCState`` dict (variables under ``"variables"``) and a bare
+            ``params`` tree (when the target is ``{"params": ...}``) are accepted.
+
+    Returns:
+        A tree with the structure of ``target`` holding the loaded arrays (numpy).
+
+    Raises:
+        ValueError: missing or unexpected keys, or a leaf whose shape or dtype differs, or
+            non-finite values; the message names the path (``params/Dense/kernel``).
+    """
+    expected = serialization.to_state_dict(target)
+    if "variables" in tree and "variables" not in expected:
+        tree = tree["variables"]
+    if isinstance(tree, Mapping) and set(expected) == {"params"} and "params" not in tree:
+        tree = {"params": tree}
+    loaded = dict(_walk(tree))
+    wanted = dict(_walk(expected))
+    missing = sorted(set(wanted) - set(loaded))
+    unexpected = sorted(set(loaded) - set(wanted))
+    if missing or unexpected:
+        parts = []
+        if missing:
+            parts.append(f"missing {missing}")
+        if unexpected:
+            parts.append(f"unexpected {unexpected}")
+        raise ValueError("parameter tree does not match the model: " + "; ".join(parts))
+    for path, want in wanted.items():
+        got = np.asarray(loaded[path])
+        want_shape, want_dtype = tuple(np.shape(want)), np.dtype(want.dtype)
+        if got.shape != want_shape:
+            raise ValueError(
+                f"parameter {path!r} has shape {got.shape}, the model expects {want_shape}"
+            )
+        if got.dtype != want_dtype:
+            raise ValueError(
+                f"parameter {path!r} has dtype {got.dtype}, the model expects {want_dtype}"
+            )
+    _check_finite(tree)
+    return serialization.from_state_dict(target, jax.tree_util.tree_map(np.asarray, tree))
+
+
+def load_params(path: str | os.PathLike, target, *, format: str | None = None) -> Any:
+    """Read variables saved by `save_params` (or a NetKet checkpoint) and validate them.
+
+    Args:
+        path: a ``.msgpack``/``.mpack`` or ``.json`` file.
+        target: the variables the model expects (see `validate_params`).
+        format: ``"msgpack"`` or ``"json"`` (default: from the suffix).
+
+    Returns:
+        The variables, with the structure of ``target``.
+
+    Raises:
+        ValueError: unreadable file or a tree that does not match ``target``.
+
+    Example:
+        >>> import jax, jax.numpy as jnp, tempfile, pathlib
+        >>> from nqs_explorer.models import RBM, save_params, load_params
+        >>> model = RBM(alpha=1)
+        >>> variables = model.init(jax.random.PRNGKey(0), jnp.ones(4))
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "rbm.msgpack"
+        >>> _ = save_params(path, variables)
+        >>> restored = load_params(path, variables)
+        >>> bool(jnp.all(restored["params"]["visible_bias"] == variables["params"]["visible_bias"]))
+        True
+    """
+    path = Path(path)
+    fmt = _format_of(path, format)
+    return validate_params(_read(path, fmt), target)

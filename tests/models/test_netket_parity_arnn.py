@@ -1,0 +1,160 @@
+"""Autoregressive models against NetKet on transplanted parameters (needs the netket extra).
+
+Our spin local states are ascending (-1, +1), as NetKet's ``Spin(..., inverted_ordering=True)``;
+NetKet >= 3.16 defaults to descending states, which reverses the meaning of the last
+layer's output features, so the NetKet models here use ``inverted_ordering=True``.
+"""
+
+import tempfile
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from nqs_explorer import models
+from nqs_explorer.hilbert import Spin
+
+pytestmark = pytest.mark.netket
+
+nk = pytest.importorskip("netket")
+serialization = pytest.importorskip("flax.serialization")
+
+CASES = [
+    ("ARNNDense", 6, {}),
+    ("FastARNNDense", 6, {}),
+    ("ARNNConv1D", 8, {"kernel_size": 3, "kernel_dilation": 2}),
+    ("FastARNNConv1D", 8, {"kernel_size": 3}),
+    ("ARNNConv2D", 16, {"kernel_size": (2, 3)}),
+    ("FastARNNConv2D", 16, {"kernel_size": (3, 3), "kernel_dilation": (1, 2)}),
+]
+SPINS = [
+    pytest.param(0.5, jnp.float64, id="spin1/2-real"),
+    pytest.param(1, jnp.complex128, id="spin1-complex"),
+]
+
+
+def _pair(name, n_sites, extra, s, param_dtype, features=4):
+    kwargs = {"layers": 3, "features": features, "param_dtype": param_dtype, **extra}
+    theirs = getattr(nk.models, name)(
+        hilbert=nk.hilbert.Spin(s, n_sites, inverted_ordering=True), **kwargs
+    )
+    ours = getattr(models, name)(hilbert=Spin(s, n_sites), **kwargs)
+    return theirs, ours
+
+
+def _random_params(model, n_sites, seed=0):
+    shapes = jax.eval_shape(model.init, jax.random.PRNGKey(0), jnp.ones((1, n_sites)))["params"]
+    rng = np.random.default_rng(seed)
+
+    def draw(leaf):
+        values = rng.normal(scale=0.5, size=leaf.shape)
+        if jnp.issubdtype(leaf.dtype, jnp.complexfloating):
+            values = values + 1j * rng.normal(scale=0.5, size=leaf.shape)
+        return jnp.asarray(values, leaf.dtype)
+
+    return jax.tree_util.tree_map(draw, shapes)
+
+
+# Each model once in the quick run (alternating spin and dtype), both in the slow one.
+PARITY_CASES = [
+    pytest.param(
+        *case,
+        *spin.values,
+        id=f"{case[0]}-{spin.id}",
+        marks=[pytest.mark.slow] if (i + j) % 2 else [],
+    )
+    for i, case in enumerate(CASES)
+    for j, spin in enumerate(SPINS)
+]
+
+
+@pytest.mark.parametrize(("name", "n_sites", "extra", "s", "param_dtype"), PARITY_CASES)
+def test_log_psi_and_conditionals_match_netket(name, n_sites, extra, s, param_dtype):
+    theirs, ours = _pair(name, n_sites, extra, s, param_dtype)
+    params = _random_params(theirs, n_sites)
+    # Identical parameter trees: the NetKet tree is used as it is.
+    our_shapes = jax.eval_shape(ours.init, jax.random.PRNGKey(0), jnp.ones((1, n_sites)))
+    assert jax.tree_util.tree_structure(our_shapes["params"]) == jax.tree_util.tree_structure(
+        params
+    )
+    x = np.random.default_rng(1).choice(Spin(s, n_sites).local_states, (20, n_sites))
+
+    @jax.jit
+    def both(params, x):
+        return [
+            (m.apply({"params": params}, x), m.apply({"params": params}, x, method=m.conditionals))
+            for m in (theirs, ours)
+        ]
+
+    (log_psi_nk, cond_nk), (log_psi, cond) = both(params, x)
+    assert np.ptp(np.asarray(log_psi.real)) > 0.1
+    np.testing.assert_allclose(log_psi, log_psi_nk, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(cond, cond_nk, rtol=0, atol=1e-13)
+
+
+@pytest.mark.parametrize(
+    ("name", "n_sites", "extra"),
+    [c for c in CASES if c[0] in ("FastARNNConv1D", "FastARNNConv2D")],
+    ids=["FastARNNConv1D", "FastARNNConv2D"],
+)
+def test_fast_conditionals_match_netket_step_by_step(name, n_sites, extra):
+    theirs, ours = _pair(name, n_sites, extra, 1, jnp.complex128)
+    params = _random_params(theirs, n_sites, seed=2)
+    x = np.random.default_rng(3).choice(Spin(1, n_sites).local_states, (5, n_sites))
+
+    def steps(model, x):
+        # A zero cache of the shapes `init` gives (NetKet's way; ours would also create
+        # one in `apply`). eval_shape avoids compiling the random initialisers.
+        shapes = jax.eval_shape(
+            lambda x: model.init(jax.random.PRNGKey(0), x, 0, method=model.conditional), x
+        )
+        cache = jax.tree_util.tree_map(lambda a: jnp.zeros(a.shape, a.dtype), shapes["cache"])
+
+        def step(cache, index):
+            p, state = model.apply(
+                {"params": params, "cache": cache},
+                x,
+                index,
+                method=model.conditional,
+                mutable=["cache"],
+            )
+            return state["cache"], p
+
+        return jax.lax.scan(step, cache, jnp.arange(n_sites))[1]
+
+    p_nk, p = jax.jit(lambda x: (steps(theirs, x), steps(ours, x)))(x)
+    np.testing.assert_allclose(p, p_nk, rtol=0, atol=1e-13)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "param_dtype"), [("FastARNNConv2D", jnp.float64), ("ARNNDense", jnp.complex128)]
+)
+def test_same_key_gives_the_same_initial_parameters(name, param_dtype):
+    n_sites, extra = {"FastARNNConv2D": (9, {"kernel_size": (2, 3)}), "ARNNDense": (5, {})}[name]
+    theirs, ours = _pair(name, n_sites, extra, 0.5, param_dtype)
+    x = jnp.ones((1, n_sites))
+    key = jax.random.PRNGKey(42)
+    p_nk, p = jax.jit(lambda key: (theirs.init(key, x)["params"], ours.init(key, x)["params"]))(key)
+    jax.tree_util.tree_map(np.testing.assert_array_equal, p, p_nk)
+
+
+@pytest.mark.slow
+def test_netket_checkpoint_loads_and_gives_the_same_log_psi():
+    """An ``MCState`` saved by NetKet (flax.serialization) loads with `load_params`."""
+    n_sites = 9
+    theirs, ours = _pair("FastARNNConv2D", n_sites, {"kernel_size": (2, 3)}, 0.5, jnp.float64)
+    hilbert_nk = theirs.hilbert
+    state = nk.vqs.MCState(nk.sampler.ARDirectSampler(hilbert_nk), theirs, n_samples=8, seed=0)
+    state.parameters = _random_params(theirs, n_sites, seed=4)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "state.mpack"
+        path.write_bytes(serialization.to_bytes(state))
+        target = jax.eval_shape(ours.init, jax.random.PRNGKey(0), jnp.ones((1, n_sites)))
+        variables = models.load_params(path, target)
+    x = Spin(0.5, n_sites).all_states()[::5]
+    np.testing.assert_allclose(
+        jax.jit(ours.apply)(variables, x), state.log_value(x), rtol=1e-12, atol=1e-12
+    )
