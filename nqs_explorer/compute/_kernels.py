@@ -1,0 +1,306 @@
+"""The jit-compiled kernels of the app, and the one ahead-of-time cache they run through.
+
+`call_kernel` looks a kernel up by (kernel name, static arguments such as the linen
+module, tree structure + shapes + dtypes of the array arguments, x64 mode). A miss
+traces, lowers and compiles ``jax.jit(kernel, static_argnames=...)`` once and times it as
+compile time; a hit only runs the stored executable. Values of array arguments
+(configurations, permutations, characters, seeds, parameters) never enter the key, so
+changing them never recompiles.
+
+`jax.jit` is applied here and nowhere else in the application. Each kernel is a
+module-level function: positional arguments are traced pytrees of arrays, keyword-only
+arguments are static (the linen module, output sizes).
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ._results import Timing
+
+#: Most compiled executables kept; the least recently used ones are dropped beyond it.
+MAX_EXECUTABLES = 512
+
+_lock = threading.Lock()
+_executables: OrderedDict[tuple, Any] = OrderedDict()
+_jitted: dict[Callable, Any] = {}
+_compile_count = 0
+
+
+# Kernels that run once per build compile faster without XLA's optimisations (the
+# threefry generator of the initialisers is costly to optimise); their run time is
+# irrelevant next to the compile time.
+_COMPILER_OPTIONS = {
+    "init": {"xla_backend_optimization_level": 0, "xla_llvm_disable_expensive_passes": True},
+}
+
+
+def compile_count() -> int:
+    """Number of compilations the kernel cache has done in this process."""
+    return _compile_count
+
+
+def cache_size() -> int:
+    """Number of compiled executables held by the kernel cache."""
+    return len(_executables)
+
+
+def _canonical_leaf(x) -> np.ndarray | jax.Array:
+    """Arrays stay as they are; anything else becomes a numpy array of JAX's dtype."""
+    if isinstance(x, jax.Array):
+        return x
+    arr = np.asarray(x)
+    dtype = jax.dtypes.canonicalize_dtype(arr.dtype)
+    return arr if arr.dtype == dtype else arr.astype(dtype)
+
+
+def _aval_key(x) -> tuple:
+    return (tuple(x.shape), np.dtype(x.dtype).str, bool(getattr(x, "weak_type", False)))
+
+
+def _device_name(outputs) -> str:
+    for leaf in jax.tree_util.tree_leaves(outputs):
+        if isinstance(leaf, jax.Array):
+            device = next(iter(leaf.devices()))
+            return f"{device.platform}:{device.id}"
+    device = jax.devices()[0]
+    return f"{device.platform}:{device.id}"
+
+
+def _static_names(kernel: Callable) -> tuple[str, ...]:
+    params = inspect.signature(kernel).parameters.values()
+    return tuple(p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY)
+
+
+def call_kernel(kernel: Callable, *args, to_host: bool = True, **static) -> tuple[Any, Timing]:
+    """Run ``kernel(*args, **static)`` through the cache.
+
+    Args:
+        kernel: a module-level function whose keyword-only arguments are static
+            (hashable: linen modules, ints, tuples) and whose positional arguments are
+            pytrees of arrays.
+        *args: the traced arguments.
+        to_host: return numpy arrays (True) or leave the outputs on the device.
+        **static: the static arguments (part of the cache key).
+
+    Returns:
+        ``(outputs, timing)``: the outputs (same pytree) and a `Timing`.
+    """
+    global _compile_count
+    args = jax.tree_util.tree_map(_canonical_leaf, args)
+    leaves, treedef = jax.tree_util.tree_flatten(args)
+    try:
+        static_key = tuple(sorted(static.items()))
+        hash(static_key)
+    except TypeError as err:
+        raise TypeError(
+            f"static arguments of kernel {kernel.__name__} must be hashable: {err}"
+        ) from None
+    key = (
+        kernel.__name__,
+        static_key,
+        treedef,
+        tuple(_aval_key(leaf) for leaf in leaves),
+        bool(jax.config.jax_enable_x64),
+    )
+    compile_s = 0.0
+    with _lock:  # one compilation per key, even with several threads
+        executable = _executables.get(key)
+        compiled = executable is None
+        if compiled:
+            jitted = _jitted.get(kernel)
+            if jitted is None:
+                jitted = jax.jit(kernel, static_argnames=_static_names(kernel))
+                _jitted[kernel] = jitted
+            start = time.perf_counter()
+            lowered = jitted.lower(*args, **static)
+            executable = lowered.compile(_COMPILER_OPTIONS.get(kernel.__name__))
+            compile_s = time.perf_counter() - start
+            _executables[key] = executable
+            _compile_count += 1
+            while len(_executables) > MAX_EXECUTABLES:
+                _executables.popitem(last=False)
+        else:
+            _executables.move_to_end(key)
+    start = time.perf_counter()
+    outputs = executable(*args)
+    outputs = jax.block_until_ready(outputs)
+    run_s = time.perf_counter() - start
+    device = _device_name(outputs)
+    if to_host:
+        outputs = jax.device_get(outputs)
+    timing = Timing(
+        kernel=kernel.__name__,
+        compiled=compiled,
+        compile_s=compile_s,
+        run_s=run_s,
+        device=device,
+    )
+    return outputs, timing
+
+
+# --------------------------------------------------------------------------- kernels
+# Symmetrized models are evaluated from their inner module with the permutations and
+# characters as traced arrays, using SymmExpSum's formula; a character or group change
+# therefore never recompiles (a SymmExpSum module holds its character as a static field).
+
+
+def _symm_log_sum(log_terms: jax.Array, characters: jax.Array) -> jax.Array:
+    """``log[(1/|G|) Σ_g χ_g exp(log_terms[..., g])]``, complex, overflow-safe.
+
+    Args:
+        log_terms: ``(..., |G|)`` real or complex.
+        characters: ``(|G|,)`` complex.
+
+    Returns:
+        ``(...)`` complex; a zero sum gives a ``-inf`` real part.
+    """
+    log_terms = log_terms.astype(jnp.result_type(log_terms.dtype, jnp.complex64))
+    shift = jnp.max(log_terms.real, axis=-1, keepdims=True)
+    shift = jax.lax.stop_gradient(jnp.where(jnp.isfinite(shift), shift, 0.0))
+    weights = characters.astype(log_terms.dtype) / characters.shape[-1]
+    total = jnp.sum(weights * jnp.exp(log_terms - shift), axis=-1)
+    return shift[..., 0] + jnp.log(total)
+
+
+def _apply_on_orbits(module, variables, x: jax.Array, perms: jax.Array) -> jax.Array:
+    """``log ψ_θ(T_g x)`` for every g: ``x`` ``(B, N)``, ``perms`` ``(|G|, N)`` -> ``(B, |G|)``."""
+    xs = x[:, perms]
+    out = module.apply(variables, xs.reshape(-1, x.shape[-1]))
+    return out.reshape(xs.shape[:2])
+
+
+def init(seed: jax.Array, x: jax.Array, *, model):
+    """The model's variables for ``PRNGKey(seed)`` (as ``model.init(PRNGKey(seed), x)``).
+
+    Args:
+        seed: uint32 scalar.
+        x: ``(B, N)`` example configurations (only shapes matter).
+    """
+    return model.init(jax.random.PRNGKey(seed), x)
+
+
+def log_psi(variables, x: jax.Array, *, model) -> jax.Array:
+    """``log ψ(x)`` of a plain model: ``x`` ``(B, N)`` -> ``(B,)``."""
+    return model.apply(variables, x)
+
+
+def symm_log_psi(variables, x, perms, characters, *, module) -> jax.Array:
+    """``log ψ(x)`` of ``SymmExpSum(module)`` with traced group and characters.
+
+    Args:
+        variables: the inner module's variables.
+        x: ``(B, N)``; perms ``(|G|, N)`` int; characters ``(|G|,)`` complex.
+
+    Returns:
+        ``(B,)`` complex.
+    """
+    return _symm_log_sum(_apply_on_orbits(module, variables, x, perms), characters)
+
+
+def orbit(variables, sigma, perms, characters, *, module) -> dict:
+    """Orbit terms of one configuration ``sigma`` ``(N,)`` under ``perms`` ``(|G|, N)``.
+
+    Returns:
+        dict with ``configs`` ``(|G|, N)``, ``log_terms`` ``(|G|,)``, ``terms``
+        ``χ_g exp(log_terms)/|G|`` ``(|G|,)``, ``log_total`` and ``total`` (scalars).
+    """
+    configs = sigma[perms]
+    log_terms = module.apply(variables, configs)
+    chi = characters.astype(jnp.result_type(log_terms.dtype, jnp.complex64))
+    terms = chi * jnp.exp(log_terms.astype(chi.dtype)) / perms.shape[0]
+    log_total = _symm_log_sum(log_terms, characters)
+    return dict(
+        configs=configs,
+        log_terms=log_terms,
+        terms=terms,
+        log_total=log_total,
+        total=jnp.exp(log_total),
+    )
+
+
+def _covariance_errors(log_amps: jax.Array, log_scale: jax.Array, characters) -> jax.Array:
+    """``max_b |ψ(T_g x_b) − conj(χ_g) ψ(x_b)| / max(scale)``; ``(B, |G|) -> (|G|,)``.
+
+    Column 0 of ``log_amps`` is the identity element; ``log_scale`` ``(B, |G|)`` holds the
+    log of the amplitude scale the errors are relative to.
+    """
+    log_amps = log_amps.astype(jnp.result_type(log_amps.dtype, jnp.complex64))
+    shift = jnp.max(log_scale)
+    shift = jnp.where(jnp.isfinite(shift), shift, 0.0)
+    amps = jnp.exp(log_amps - shift)
+    expected = jnp.conj(characters)[None, :] * amps[:, :1]
+    return jnp.max(jnp.abs(amps - expected), axis=0)
+
+
+def symmetry_check(variables, x, perms, characters, *, model) -> jax.Array:
+    """Covariance errors ``(|G|,)`` of a plain model over the batch ``x`` ``(B, N)``.
+
+    Relative to the largest ``|ψ(T_g x_b)|``.
+    """
+    log_amps = _apply_on_orbits(model, variables, x, perms)
+    return _covariance_errors(log_amps, log_amps.real, characters)
+
+
+def symm_symmetry_check(variables, x, perms, characters, *, module) -> jax.Array:
+    """Covariance errors ``(|G|,)`` of ``SymmExpSum(module)`` over ``x`` ``(B, N)``.
+
+    Relative to the unsymmetrized amplitude scale, the largest
+    ``Σ_g |χ_g ψ_θ(T_g T_h x_b)| / |G|``: rounding errors of the sum are of that size, and
+    a character that cancels the sum (a forced zero) then gives ~1e-16, not 0/0.
+    The symmetrized amplitude is evaluated on each ``T_h x`` in turn (``lax.map`` keeps
+    the memory at ``B·|G|`` configurations).
+    """
+    log_weights = jnp.log(jnp.abs(characters) / characters.shape[-1])
+
+    def amplitude_at(perm):
+        log_terms = _apply_on_orbits(module, variables, x[:, perm], perms)
+        log_scale = jax.nn.logsumexp(log_terms.real + log_weights, axis=-1)
+        return _symm_log_sum(log_terms, characters), log_scale
+
+    log_amps, log_scale = jax.lax.map(amplitude_at, perms)
+    return _covariance_errors(log_amps.T, log_scale.T, characters)
+
+
+def conditionals(variables, x, *, model) -> jax.Array:
+    """Autoregressive conditionals ``(B, N, local_size)`` of ``x`` ``(B, N)``."""
+    return model.apply(variables, x, method="conditionals")
+
+
+def receptive_fields(variables, points, *, model) -> jax.Array:
+    """Which inputs each conditional depends on, read from the model's Jacobian.
+
+    Args:
+        variables: the model's variables.
+        points: ``(P, N)`` continuous inputs at which to differentiate.
+
+    Returns:
+        ``(N, N)`` bool, ``[i, j]``: ``∂ p(σ_i | ·) / ∂ x_j ≠ 0`` at some point.
+    """
+
+    def probs(x):
+        return model.apply(variables, x[None], method="conditionals")[0]
+
+    jac = jax.vmap(jax.jacfwd(probs))(points)  # (P, N, local_size, N)
+    return jnp.any(jnp.abs(jac) > 0, axis=(0, 2))
+
+
+def sample(variables, seed, *, model, n_samples: int):
+    """``n_samples`` exact autoregressive samples ``(n, N)`` and ``log p`` ``(n,)``.
+
+    Args:
+        variables: the model's variables.
+        seed: uint32 scalar (traced: a new seed does not recompile).
+    """
+    from ..models import sample as autoregressive_sample
+
+    return autoregressive_sample(model, variables, jax.random.PRNGKey(seed), n_samples)

@@ -1,0 +1,223 @@
+"""`Session`: the one object the explorer computes on (a valid setup and its model)."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from pathlib import Path
+
+import jax
+import numpy as np
+
+from . import _build, _kernels
+from ._autoregressive import AutoregressiveViews
+from ._base import SessionState, records_timing
+from ._results import Timing
+from ._setup import Setup
+from ._symmetry import SymmetryViews
+
+
+@functools.lru_cache(maxsize=16)
+def _identity_group(n_sites: int):
+    from ..group import PermutationGroup
+
+    return PermutationGroup([np.arange(n_sites)], name="identity")
+
+
+class Session(SymmetryViews, AutoregressiveViews):
+    """A valid `Setup` with its lattice, group, characters, model and parameters.
+
+    Every numerical method runs a cached, jit-compiled kernel (`compile_count` counts
+    compilations); values (configurations, characters, seeds, parameters) never cause a
+    recompilation, only new shapes or architectures do. `last_timing` tells what the
+    last method cost. Results are numpy arrays.
+
+    Args:
+        setup: the initial setup (default ``Setup()``, a translation-group RBM on 3x3).
+
+    Attributes:
+        last_timing: `Timing` of the last method that ran kernels (None before any).
+
+    Example:
+        >>> from nqs_explorer.compute import Session
+        >>> s = Session()
+        >>> s.update(character_id=1)          # a new character: nothing recompiles
+        >>> r = s.orbit(s.random_configurations(1, seed=0)[0])
+        >>> r.configs.shape, r.orbit_size * len(r.stabilizer) == len(s.group)
+        ((9, 9), True)
+    """
+
+    def __init__(self, setup: Setup | None = None):
+        self.last_timing: Timing | None = None
+        self._timings: list[Timing] | None = None
+        self._lattices = _build.Memo()
+        self._groups = _build.Memo()
+        self._models = _build.Memo()
+        self.init_count = 0
+        setup = Setup() if setup is None else setup
+        if not isinstance(setup, Setup):
+            raise TypeError(f"setup must be a Setup, got {type(setup).__name__}")
+        self._state = self._build_checked(setup, None)
+
+    @property
+    def build_counts(self) -> dict[str, int]:
+        """How many lattices, groups, models and initialisations this session built."""
+        return {
+            "lattice": self._lattices.builds,
+            "group": self._groups.builds,
+            "model": self._models.builds,
+            "init": self.init_count,
+        }
+
+    # ------------------------------------------------------------------ building
+    def _build(self, setup: Setup, old: SessionState | None) -> SessionState:
+        """A new state for ``setup``, reusing from ``old`` what does not change."""
+        from ..hilbert import Spin
+
+        setup.validate()
+        lattice = self._lattices.get(_build.lattice_key(setup), lambda: _build.build_lattice(setup))
+        hilbert = Spin(0.5, int(lattice.n_nodes))
+        group = self._groups.get(
+            _build.group_key(setup), lambda: _build.build_group(setup, lattice)
+        )
+        characters = perms = None
+        if group is not None:
+            characters = np.asarray(group.characters(setup.character_id), dtype=np.complex128)
+            perms = np.asarray(group.to_array(), dtype=np.int32)
+            if not np.array_equal(perms[0], np.arange(perms.shape[1])):
+                raise ValueError(f"group {group.name}: element 0 must be the identity")
+        model = self._models.get(
+            (*_build.model_key(setup), setup.character_id if setup.symmetrize else None),
+            lambda: _build.build_model(setup, lattice, hilbert, group),
+        )
+        init_model = model
+        if setup.symmetrize:
+            # Neither the group nor the character enters the parameters (flax derives the
+            # inner module's keys from its path): initialise through a one-element group,
+            # so that a new character keeps the parameters and a new seed or group does
+            # not recompile, with the same values as ``model.init``.
+            init_model = model.clone(
+                symm_group=_identity_group(hilbert.size), character_id=None, characters=None
+            )
+        # Models such as RBM take their sizes from the input, so an equal module on a
+        # lattice of another size still needs new parameters.
+        reusable = (
+            old is not None
+            and old.init_model == init_model
+            and old.hilbert == hilbert
+            and old.setup.seed == setup.seed
+        )
+        if reusable:
+            variables, device_variables = old.variables, old.device_variables
+        else:
+            example = np.full((1, hilbert.size), hilbert.local_states[0])
+            device_variables = self._run(
+                _kernels.init, np.uint32(setup.seed), example, model=init_model, to_host=False
+            )
+            variables = jax.device_get(device_variables)
+            self.init_count += 1
+            problem = _build.finite_report(variables)
+            if problem is not None:
+                raise ValueError(f"initialisation gave {problem}")
+        return SessionState(
+            setup=setup,
+            lattice=lattice,
+            hilbert=hilbert,
+            group=group,
+            characters=characters,
+            perms=perms,
+            model=model,
+            init_model=init_model,
+            variables=variables,
+            device_variables=device_variables,
+        )
+
+    @records_timing
+    def update(self, **changes) -> None:
+        """Switch to ``setup.replace(**changes)``, rebuilding only what the changes need.
+
+        A new ``character_id`` keeps the lattice, group and parameters; a new ``seed``
+        only re-initialises the parameters. On any error the session stays exactly as
+        it was.
+
+        Raises:
+            ValueError: the message says which field is wrong and what is allowed.
+        """
+        setup = self._state.setup.replace(**changes)
+        self._state = self._build_checked(setup, self._state)
+
+    def _build_checked(self, setup: Setup, old: SessionState | None) -> SessionState:
+        """`_build`, with any failure turned into a ValueError that says what failed."""
+        try:
+            return self._build(setup, old)
+        except ValueError:
+            raise
+        except Exception as err:
+            raise ValueError(f"cannot build this setup: {type(err).__name__}: {err}") from err
+
+    # ------------------------------------------------------------------ parameters
+    @records_timing
+    def set_variables(self, variables) -> None:
+        """Replace the parameters by ``variables`` (same tree, shapes and dtypes).
+
+        Raises:
+            ValueError: a different structure, shape or dtype (naming the leaf), or
+                non-finite values. The session keeps its parameters then.
+        """
+        current = self._state.variables
+        new_leaves, _new_tree = jax.tree_util.tree_flatten_with_path(variables)
+        old_leaves, old_tree = jax.tree_util.tree_flatten_with_path(current)
+        if [p for p, _ in new_leaves] != [p for p, _ in old_leaves]:
+            old_paths = [jax.tree_util.keystr(p) for p, _ in old_leaves]
+            new_paths = [jax.tree_util.keystr(p) for p, _ in new_leaves]
+            raise ValueError(
+                f"parameter tree does not match the model: expected leaves {old_paths}, "
+                f"got {new_paths}"
+            )
+        host = []
+        for (path, new), (_, old) in zip(new_leaves, old_leaves):
+            new = np.asarray(new)
+            if new.shape != old.shape or new.dtype != old.dtype:
+                raise ValueError(
+                    f"parameter {jax.tree_util.keystr(path)}: expected {old.dtype}{list(old.shape)}, "
+                    f"got {new.dtype}{list(new.shape)}"
+                )
+            host.append(np.array(new))
+        host_tree = jax.tree_util.tree_unflatten(old_tree, host)
+        problem = _build.finite_report(host_tree)
+        if problem is not None:
+            raise ValueError(f"rejected {problem}")
+        self._state = dataclasses.replace(
+            self._state,
+            variables=host_tree,
+            device_variables=jax.device_put(host_tree),
+            memo={},
+        )
+
+    def save_parameters(self, path) -> None:
+        """Write the variables to ``path`` (flax msgpack; ``.json`` for JSON)."""
+        from ..models import save_params
+
+        save_params(Path(path), self._state.variables)
+
+    def load_parameters(self, path) -> None:
+        """Read variables saved by `save_parameters` (or NetKet) and use them.
+
+        Raises:
+            ValueError: unreadable file, or a tree that does not fit the model.
+        """
+        from ..models import load_params
+
+        try:
+            variables = load_params(Path(path), self._state.variables)
+        except (OSError, TypeError, KeyError) as err:
+            raise ValueError(f"cannot load parameters from {path}: {err}") from err
+        self.set_variables(variables)
+
+    def __repr__(self) -> str:
+        s = self._state.setup
+        group = "no group" if self._state.group is None else self._state.group.name
+        return (
+            f"Session({s.lattice}{list(s.extent)}, {group}, character {s.character_id}, "
+            f"{s.architecture}{' symmetrized' if s.symmetrize else ''}, seed {s.seed})"
+        )

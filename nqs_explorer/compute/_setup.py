@@ -1,0 +1,207 @@
+"""`Setup`: everything that defines what the explorer computes on, as plain JSON-able data."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+LATTICES = ("Chain", "Square", "Grid", "Triangular", "Honeycomb", "Kagome")
+GROUPS = (None, "translation", "point", "space")
+PARAM_DTYPES = ("float32", "float64", "complex64", "complex128")
+MAX_SEED = 2**32 - 1
+
+# Number of axes each lattice kind takes (None: any number >= 1).
+_LATTICE_NDIM = {
+    "Chain": 1,
+    "Square": 2,
+    "Grid": None,
+    "Triangular": 2,
+    "Honeycomb": 2,
+    "Kagome": 2,
+}
+
+
+def _freeze(value: Any) -> Any:
+    """Lists (from JSON) become tuples, recursively, so hyperparameters stay hashable."""
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _freeze(v) for k, v in value.items()}
+    return value
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@dataclasses.dataclass(frozen=True)
+class Setup:
+    """A complete, serialisable description of a lattice, group, character and model.
+
+    ``Setup`` holds plain Python values only (no jax objects), compares by value and
+    round-trips through JSON (`to_json` / `from_json`), so a setup can be saved, shared
+    and restored. `validate` checks everything that can be checked without building.
+
+    Attributes:
+        lattice: one of ``Chain``, ``Square``, ``Grid``, ``Triangular``, ``Honeycomb``,
+            ``Kagome``.
+        extent: number of unit cells per axis, e.g. ``(3, 3)``; an int is one axis.
+        pbc: periodic boundaries per axis; a bool (or a uniform tuple such as
+            ``(True, True)``) applies to every axis, whatever their number.
+        group: ``None``, ``"translation"``, ``"point"`` or ``"space"``.
+        point_group: name of the point group (``"D4"``, ``"C4v"``, ...), ``None`` for the
+            largest the lattice has.
+        character_id: row of the group's character table; ``None`` means all ones.
+        architecture: a key of ``nqs_explorer.models.ARCHITECTURES``.
+        hyperparameters: the architecture's hyperparameters (the registry's defaults
+            fill what is missing).
+        symmetrize: wrap the model in ``SymmExpSum(group, character_id)``.
+        param_dtype: ``float32``, ``float64``, ``complex64`` or ``complex128``.
+        seed: the initialisation seed, ``0 <= seed < 2**32``.
+
+    Example:
+        >>> from nqs_explorer.compute import Setup
+        >>> s = Setup(lattice="Chain", extent=(6,), pbc=True, architecture="RBM")
+        >>> s.pbc
+        (True,)
+        >>> Setup.from_json(s.to_json()) == s
+        True
+    """
+
+    lattice: str = "Square"
+    extent: tuple[int, ...] = (3, 3)
+    pbc: tuple[bool, ...] = (True, True)
+    group: str | None = "translation"
+    point_group: str | None = None
+    character_id: int | None = None
+    architecture: str = "RBM"
+    hyperparameters: dict = dataclasses.field(default_factory=dict)
+    symmetrize: bool = False
+    param_dtype: str = "float64"
+    seed: int = 0
+
+    def __post_init__(self):
+        extent = self.extent
+        if _is_int(extent):
+            extent = (extent,)
+        elif isinstance(extent, list | tuple):
+            extent = tuple(extent)
+        object.__setattr__(self, "extent", extent)
+        pbc = self.pbc
+        if isinstance(pbc, list | tuple):
+            pbc = tuple(pbc)
+            # A uniform choice (all periodic / all open) carries over to any number of axes.
+            if len(set(pbc)) == 1 and isinstance(pbc[0], bool) and isinstance(extent, tuple):
+                pbc = pbc[0]
+        if isinstance(pbc, bool) and isinstance(extent, tuple):
+            pbc = (pbc,) * len(extent)
+        object.__setattr__(self, "pbc", pbc)
+        if isinstance(self.hyperparameters, dict):
+            object.__setattr__(self, "hyperparameters", _freeze(dict(self.hyperparameters)))
+
+    def __hash__(self) -> int:
+        return hash(self.to_json())
+
+    def replace(self, **changes) -> Setup:
+        """A copy with ``changes`` applied; unknown field names raise ValueError."""
+        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
+        if unknown:
+            raise ValueError(
+                f"unknown setup field(s) {unknown}; fields are {[f.name for f in dataclasses.fields(self)]}"
+            )
+        return dataclasses.replace(self, **changes)
+
+    # ------------------------------------------------------------------ validation
+    def validate(self) -> None:
+        """Check every field; raise ValueError naming the first bad one and what is allowed."""
+        if self.lattice not in LATTICES:
+            raise ValueError(f"lattice: unknown kind {self.lattice!r}; choose one of {LATTICES}")
+        extent = self.extent
+        if not isinstance(extent, tuple) or not extent or not all(_is_int(e) for e in extent):
+            raise ValueError(f"extent: expected a tuple of integers, got {extent!r}")
+        if any(e < 1 for e in extent):
+            raise ValueError(f"extent: every extent must be >= 1, got {extent}")
+        ndim = _LATTICE_NDIM[self.lattice]
+        if ndim is not None and len(extent) != ndim:
+            raise ValueError(
+                f"extent: {self.lattice} takes {ndim} extent(s), got {len(extent)} ({extent})"
+            )
+        if self.lattice == "Square" and len(set(extent)) != 1:
+            raise ValueError(f"extent: Square needs equal extents, got {extent}; use Grid")
+        pbc = self.pbc
+        if not isinstance(pbc, tuple) or not all(isinstance(p, bool) for p in pbc):
+            raise ValueError(f"pbc: expected a bool or a tuple of bools, got {pbc!r}")
+        if len(pbc) != len(extent):
+            raise ValueError(f"pbc: needs one flag per axis ({len(extent)}), got {pbc}")
+        if self.group not in GROUPS:
+            raise ValueError(f"group: unknown group {self.group!r}; choose one of {GROUPS}")
+        if self.point_group is not None and not isinstance(self.point_group, str):
+            raise ValueError(f"point_group: expected a name or None, got {self.point_group!r}")
+        cid = self.character_id
+        if cid is not None and (not _is_int(cid) or cid < 0):
+            raise ValueError(f"character_id: expected None or an integer >= 0, got {cid!r}")
+        if cid is not None and self.group is None:
+            raise ValueError("character_id: a character needs a group; choose a group first")
+        if not isinstance(self.symmetrize, bool):
+            raise ValueError(f"symmetrize: expected True or False, got {self.symmetrize!r}")
+        if self.symmetrize and self.group is None:
+            raise ValueError("symmetrize: symmetrizing needs a group; choose a group first")
+        if self.param_dtype not in PARAM_DTYPES:
+            raise ValueError(
+                f"param_dtype: unknown dtype {self.param_dtype!r}; choose one of {PARAM_DTYPES}"
+            )
+        if not _is_int(self.seed) or not 0 <= self.seed <= MAX_SEED:
+            raise ValueError(f"seed: expected an integer in 0..{MAX_SEED}, got {self.seed!r}")
+        if not isinstance(self.hyperparameters, dict) or not all(
+            isinstance(k, str) for k in self.hyperparameters
+        ):
+            raise ValueError(
+                f"hyperparameters: expected a dict with string keys, got {self.hyperparameters!r}"
+            )
+        from ._build import architecture_spec, resolve_hyperparameters
+
+        architecture_spec(self.architecture)
+        resolve_hyperparameters(self.architecture, self.hyperparameters, self.param_dtype)
+
+    # ------------------------------------------------------------------ JSON
+    def to_dict(self) -> dict:
+        """The fields as JSON-compatible values (tuples become lists)."""
+
+        def plain(value):
+            if isinstance(value, tuple | list):
+                return [plain(v) for v in value]
+            if isinstance(value, dict):
+                return {k: plain(v) for k, v in value.items()}
+            return value
+
+        return {f.name: plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    def to_json(self) -> str:
+        """The setup as a JSON object (sorted keys, so equal setups give equal text)."""
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Setup:
+        """Parse `to_json`'s output; missing fields take their defaults.
+
+        Raises:
+            ValueError: malformed JSON, not an object, unknown keys, or a field whose value
+                is not allowed (the message names the field).
+        """
+        try:
+            data = json.loads(text)
+        except (TypeError, json.JSONDecodeError) as err:
+            raise ValueError(f"setup JSON is malformed: {err}") from None
+        if not isinstance(data, dict):
+            raise ValueError(f"setup JSON must be an object, got {type(data).__name__}")
+        names = [f.name for f in dataclasses.fields(cls)]
+        unknown = sorted(set(data) - set(names))
+        if unknown:
+            raise ValueError(f"setup JSON has unknown key(s) {unknown}; allowed keys are {names}")
+        for name in ("extent", "pbc"):
+            if name in data and not isinstance(data[name], list | int | bool):
+                raise ValueError(f"{name}: expected a list, got {data[name]!r}")
+        setup = cls(**data)
+        setup.validate()
+        return setup
