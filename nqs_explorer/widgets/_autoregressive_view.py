@@ -1,0 +1,179 @@
+"""Autoregressive view: conditionals per site, the sampling order, receptive fields, samples."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import plot
+from ._figure import LiveFigure
+from ._state import AppState
+from ._view import View, set_if_changed, set_options
+
+NOT_AUTOREGRESSIVE = (
+    "<i>{name} is not autoregressive: it has no conditionals p(σ_i | σ_&lt;i) and cannot be "
+    "sampled exactly. Choose FastARNNConv2D, FastARNNConv1D (chains) or FastARNNDense in the "
+    "model builder (without SymmExpSum) to explore sampling.</i>"
+)
+
+
+def conditionals_html(probs, site: int, sigma, fields, local_states) -> str:
+    """The current site's conditional, log p(σ) and the receptive field as text."""
+    index = np.searchsorted(np.asarray(local_states, dtype=float), sigma)
+    log_p = float(np.sum(np.log(probs[np.arange(len(sigma)), index])))
+    inputs = np.flatnonzero(fields[site])
+    field = ", ".join(str(j) for j in inputs) if len(inputs) else "none (the first site)"
+    row = ", ".join(f"{p:.4f}" for p in probs[site])
+    return (
+        f"site i = {site}: p(σ_i | σ_&lt;i) = ({row}); σ_i = {sigma[site]:+g}<br>"
+        f"receptive field of site {site}: {field}<br>"
+        f"log p(σ) = Σ_i log p(σ_i | σ_&lt;i) = {log_p:.6f}"
+    )
+
+
+class AutoregressiveView(View):
+    """Conditionals p(σ_i | σ_<i) of the current configuration, site by site.
+
+    Hidden behind an explanation for models that are not autoregressive.
+
+    Attributes:
+        site: ``IntSlider`` through the sampling order (site index order).
+        state_choice: ``Dropdown`` of the local state whose probability is mapped.
+        conditionals_figure: :class:`LiveFigure` of the conditional map and receptive field.
+        n_samples, sample_seed, draw: sampling controls; samples go to
+            :attr:`samples_figure`.
+        normalize: ``Button`` computing Σ_σ |ψ(σ)|^p exactly (small N); result in
+            :attr:`normalization`.
+    """
+
+    source = "autoregressive"
+    title = "Autoregressive"
+
+    def __init__(self, state: AppState | None = None):
+        super().__init__(state)
+        self.explanation = widgets.HTML()
+        self.site = widgets.IntSlider(description="site i", min=0, continuous_update=False)
+        self.state_choice = widgets.Dropdown(description="show p of")
+        self.conditionals_figure = LiveFigure(figsize=(4.2, 3.8))
+        self.details = widgets.HTML()
+        self.n_samples = widgets.BoundedIntText(
+            value=16, min=1, max=65536, description="samples", layout=widgets.Layout(width="170px")
+        )
+        self.sample_seed = widgets.BoundedIntText(
+            value=0, min=0, max=2**31 - 1, description="seed", layout=widgets.Layout(width="170px")
+        )
+        self.draw = widgets.Button(description="draw samples", icon="random")
+        self.samples_figure = LiveFigure(figsize=(6.0, 3.0))
+        self.samples_info = widgets.HTML()
+        self.normalize = widgets.Button(description="exact normalization")
+        self.normalization = widgets.HTML()
+        self.on_value(self.site, lambda _v: self._draw_conditionals(), "Step sampling order")
+        self.on_value(self.state_choice, lambda _v: self._draw_conditionals(), "Choose state")
+        self.on_click(self.draw, self._draw_samples, "Draw samples")
+        self.on_click(self.normalize, self._normalize, "Exact normalization")
+        self.state.observe("setup", self.refresh, self.source)
+        self.state.observe("parameters", self.refresh, self.source)
+        self.state.observe("configuration", self._on_configuration, self.source)
+        self.body = widgets.VBox(
+            [
+                widgets.HBox([self.site, self.state_choice]),
+                widgets.HBox([self.conditionals_figure.widget, self.details]),
+                widgets.HBox([self.n_samples, self.sample_seed, self.draw]),
+                self.samples_info,
+                self.samples_figure.widget,
+                widgets.HBox([self.normalize, self.normalization]),
+            ]
+        )
+        self.root = widgets.VBox([self.explanation, self.message, self.body])
+        self._lattice_key = None
+        self.sync()
+
+    @property
+    def available(self) -> bool:
+        return bool(self.state.session.autoregressive)
+
+    def sync(self) -> None:
+        setup = self.state.setup
+        available = self.available
+        self.body.layout.display = None if available else "none"
+        for control in (self.site, self.state_choice, self.draw, self.normalize):
+            control.disabled = not available
+        if not available:
+            name = setup.architecture + (" in SymmExpSum" if setup.symmetrize else "")
+            self.explanation.value = NOT_AUTOREGRESSIVE.format(name=html.escape(name))
+            return
+        self.explanation.value = (
+            "Sites are sampled in index order; slide through the order to see each "
+            "conditional and the inputs it may depend on."
+        )
+        states = self.state.local_states
+        with self.muted():
+            self.site.max = self.state.n_sites - 1
+            set_options(
+                self.state_choice,
+                [(f"σ = {s:+g}", k) for k, s in enumerate(states)],
+                self.state_choice.value if self.state_choice.value is not None else len(states) - 1,
+            )
+        key = (setup.lattice, tuple(setup.extent), tuple(setup.pbc))
+        if key != self._lattice_key:  # a new lattice: old samples and sums no longer apply
+            self._lattice_key = key
+            self.samples_figure.figure.clear()
+            self.samples_figure.redraw()
+            self.samples_info.value = ""
+        self.normalization.value = ""
+        self._draw_conditionals()
+
+    def _on_configuration(self, configuration) -> None:
+        if self.active:
+            self._draw_conditionals()
+        else:
+            self._pending = True
+
+    def _draw_conditionals(self) -> None:
+        if not self.available:
+            return
+        probs = self.state.conditionals()
+        fields = self.state.receptive_fields()
+        site = int(self.site.value)
+        figure = self.conditionals_figure
+        ax = figure.figure.axes[0] if figure.figure.axes else figure.reset()
+        ax.clear()
+        plot.draw_conditionals(
+            self.state.session.lattice,
+            probs,
+            site,
+            ax=ax,
+            receptive_field=fields[site],
+            local_state_index=int(self.state_choice.value),
+            local_states=self.state.local_states,
+        )
+        figure.redraw()
+        self.details.value = conditionals_html(
+            probs, site, self.state.configuration, fields, self.state.local_states
+        )
+
+    def _draw_samples(self) -> None:
+        samples, log_probs = self.state.sample(self.n_samples.value, self.sample_seed.value)
+        lattice, states = self.state.session.lattice, self.state.local_states
+        self.samples_figure.fill(
+            lambda fig: plot.draw_samples(
+                lattice, samples, fig, log_probs=log_probs, local_states=states
+            )
+        )
+        self.samples_figure.redraw()
+        mean_up = float(np.mean(samples == states[-1]))
+        self.samples_info.value = (
+            f"{len(samples)} samples drawn by fast autoregressive sampling: mean log p = "
+            f"{np.mean(log_probs):.4f}, fraction of σ = {states[-1]:+g}: {mean_up:.3f}"
+        )
+        set_if_changed(self.sample_seed, int(self.sample_seed.value) + 1)
+
+    def _normalize(self) -> None:
+        exact = self.state.exact_state()
+        total = exact.normalization
+        self.normalization.value = (
+            f'<span class="nqx-normalization">Σ_σ |ψ(σ)|^{exact.machine_pow} = {total:.15f} over '
+            f"{len(exact.states):,} states (|Σ − 1| = {abs(total - 1.0):.2e})</span>"
+        )

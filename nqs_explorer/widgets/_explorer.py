@@ -1,0 +1,136 @@
+"""`Explorer`: every view of the app composed into one display."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from .. import compute
+from ._autoregressive_view import AutoregressiveView
+from ._boundary import Message
+from ._character_picker import CharacterPicker
+from ._checks_panel import ChecksPanel
+from ._export_panel import ExportPanel
+from ._group_picker import GroupPicker
+from ._lattice_picker import LatticePicker
+from ._model_builder import ModelBuilder
+from ._orbit_view import OrbitView
+from ._parameter_table import ParameterTable
+from ._state import AppState
+from ._status import StatusLine
+from ._view import View
+
+LOG_LINES = 6
+LEVEL_COLORS = {"error": "#c62828", "warning": "#9a6700", "info": "#1e6fb8"}
+
+
+class MessageLog(View):
+    """The app's message area: the last messages of every view, newest last."""
+
+    source = "log"
+    title = "Messages"
+
+    def __init__(self, state: AppState | None = None):
+        super().__init__(state)
+        self.html = widgets.HTML()
+        self.state.observe("message", self._update, self.source)
+        self.root = self.html
+        self.sync()
+
+    def sync(self) -> None:
+        messages: list[Message] = self.state.log[-LOG_LINES:]
+        lines = [
+            f'<div class="nqx-log-{m.level}" style="color:{LEVEL_COLORS.get(m.level, "#333")}">'
+            f"[{html.escape(m.source)}] {html.escape(m.text)}</div>"
+            for m in messages
+        ]
+        self.html.value = "".join(lines)
+
+    def _update(self, source, message) -> None:
+        if message is not None:
+            self.sync()
+
+
+class Explorer:
+    """The whole explorer: pickers on the left, views on the right, status line below.
+
+    Args:
+        setup: the initial ``compute.Setup`` (default: a translation-group RBM on Square 3×3).
+        state: an existing :class:`AppState` to show (shares its session with other views).
+        **changes: ``Setup`` fields applied to ``setup``, e.g. ``lattice="Chain",
+            extent=(8,)``; invalid values raise ``ValueError`` here (the widgets
+            themselves never raise).
+
+    Attributes:
+        state: the :class:`AppState` every view observes.
+        lattice, group, character, model, orbit, autoregressive, parameters, checks,
+        export, status: the views.
+        root: the top-level widget.
+
+    Example:
+        >>> import nqs_explorer as nqx
+        >>> app = nqx.Explorer(lattice="Chain", extent=(6,), pbc=(True,))
+        >>> app.state.setup.extent
+        (6,)
+    """
+
+    def __init__(
+        self, setup: compute.Setup | None = None, *, state: AppState | None = None, **changes
+    ):
+        if state is None:
+            setup = compute.Setup() if setup is None else setup
+            setup = setup.replace(**changes) if changes else setup
+            state = AppState(setup)
+        elif setup is not None or changes:
+            raise TypeError("give either state= or a setup (and changes), not both")
+        self.state = state
+        self.lattice = LatticePicker(state)
+        self.group = GroupPicker(state)
+        self.character = CharacterPicker(state)
+        self.model = ModelBuilder(state)
+        self.orbit = OrbitView(state)
+        self.autoregressive = AutoregressiveView(state)
+        self.parameters = ParameterTable(state)
+        self.checks = ChecksPanel(state)
+        self.export = ExportPanel(state)
+        self.status = StatusLine(state)
+        self.log = MessageLog(state)
+        self.builders = widgets.Tab(
+            [v.root for v in self.builder_views], titles=[v.title for v in self.builder_views]
+        )
+        self.views = widgets.Tab(
+            [v.root for v in self.main_views], titles=[v.title for v in self.main_views]
+        )
+        self.builders.layout.width = "470px"
+        self.views.layout.flex = "1 1 auto"
+        self.views.layout.overflow = "auto"  # wide galleries scroll instead of being cut
+        # The pickers are cheap and always kept in sync; the views compute, so only the
+        # selected one keeps up and the others catch up when their tab is shown.
+        self.views.observe(self._on_tab, "selected_index")
+        self._on_tab({"new": self.views.selected_index})
+        header = widgets.HTML(
+            "<b style='font-size:120%'>nqs_explorer</b> · lattice → group → character → "
+            "model, then look inside: orbits, conditionals, parameters, checks"
+        )
+        self.root = widgets.VBox(
+            [header, widgets.HBox([self.builders, self.views]), self.status.root, self.log.root]
+        )
+
+    @property
+    def builder_views(self) -> tuple[View, ...]:
+        return (self.lattice, self.group, self.character, self.model)
+
+    @property
+    def main_views(self) -> tuple[View, ...]:
+        return (self.orbit, self.autoregressive, self.parameters, self.checks, self.export)
+
+    def _on_tab(self, change) -> None:
+        for k, view in enumerate(self.main_views):
+            view.set_active(k == change["new"])
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.root._repr_mimebundle_(**kwargs)
+
+    def __repr__(self) -> str:
+        return f"Explorer({self.state.session!r})"

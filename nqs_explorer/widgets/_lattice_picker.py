@@ -1,0 +1,131 @@
+"""Lattice picker: kind, extent and periodic boundaries per axis, and the lattice drawing."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from .. import plot
+from ..compute._setup import LATTICES
+from ._figure import LiveFigure
+from ._state import AppState
+from ._view import View, set_if_changed
+
+#: The extent a kind starts with when the user switches to it.
+DEFAULT_EXTENTS = {
+    "Chain": (8,),
+    "Square": (3, 3),
+    "Grid": (3, 4),
+    "Triangular": (3, 3),
+    "Honeycomb": (3, 3),
+    "Kagome": (2, 3),
+}
+AXIS_NAMES = ("x", "y", "z")
+MAX_AXES = 2
+
+
+class LatticePicker(View):
+    """Choose the lattice kind, its extent and periodic boundaries per axis; draw it.
+
+    ``Square`` takes one extent ``L`` (an L×L lattice); use ``Grid`` for rectangles.
+    Changing the lattice resets the point group and the character (their meaning changes).
+
+    Attributes:
+        kind: ``Dropdown`` of lattice kinds.
+        extents: one ``IntText`` per axis (only the first is shown for Square and Chain).
+        pbcs: one ``Checkbox`` per axis.
+        figure: the :class:`LiveFigure` with the lattice drawing.
+        info: ``HTML`` with the number of sites, bonds and sublattices.
+    """
+
+    source = "lattice"
+    title = "Lattice"
+
+    def __init__(self, state: AppState | None = None):
+        super().__init__(state)
+        self.kind = widgets.Dropdown(options=list(LATTICES), description="lattice")
+        self.extents = [
+            widgets.IntText(description=f"L{AXIS_NAMES[i]}", layout=widgets.Layout(width="130px"))
+            for i in range(MAX_AXES)
+        ]
+        self.pbcs = [
+            widgets.Checkbox(description=f"periodic {AXIS_NAMES[i]}", indent=False)
+            for i in range(MAX_AXES)
+        ]
+        self.figure = LiveFigure(figsize=(3.6, 3.2))
+        self.info = widgets.HTML()
+        self.on_value(self.kind, self._set_kind, "Change lattice")
+        for control in self.extents:
+            self.on_value(control, lambda _v: self._set_geometry(), "Change extent")
+        for control in self.pbcs:
+            self.on_value(control, lambda _v: self._set_geometry(), "Change boundaries")
+        self.state.observe("setup", self.refresh, self.source)
+        controls = widgets.VBox(
+            [
+                self.kind,
+                widgets.HBox(self.extents),
+                widgets.HBox(self.pbcs),
+                self.message,
+                self.info,
+            ]
+        )
+        self.root = widgets.VBox([controls, self.figure.widget])
+        self._drawn = None
+        self.sync()
+
+    # ---------------------------------------------------------------- events -> state
+    def _set_kind(self, kind: str) -> bool:
+        extent = DEFAULT_EXTENTS[kind]
+        return self._apply(lattice=kind, extent=extent, pbc=(True,) * len(extent))
+
+    def _set_geometry(self) -> bool:
+        setup = self.state.setup
+        n_axes = len(setup.extent)
+        if setup.lattice == "Square":
+            extent = (self.extents[0].value,) * 2
+        else:
+            extent = tuple(int(self.extents[i].value) for i in range(n_axes))
+        pbc = tuple(bool(self.pbcs[i].value) for i in range(n_axes))
+        return self._apply(extent=extent, pbc=pbc)
+
+    def _apply(self, **changes) -> bool:
+        setup = self.state.setup
+        if setup.group in ("point", "space"):
+            changes.setdefault("point_group", None)  # names differ between lattices
+        changes.setdefault("character_id", None)  # irreps are renumbered by a new lattice
+        return self.state.update(self.source, **changes)  # False: revert the controls
+
+    # ---------------------------------------------------------------- state -> widgets
+    def sync(self) -> None:
+        setup = self.state.setup
+        n_axes = len(setup.extent)
+        with self.muted():
+            set_if_changed(self.kind, setup.lattice)
+            shown = 1 if setup.lattice in ("Square", "Chain") else n_axes
+            for i, control in enumerate(self.extents):
+                control.layout.display = None if i < shown else "none"
+                if i < n_axes:
+                    set_if_changed(control, int(setup.extent[i]))
+            self.extents[0].description = "L" if setup.lattice in ("Square", "Chain") else "Lx"
+            for i, control in enumerate(self.pbcs):
+                control.layout.display = None if i < n_axes else "none"
+                if i < n_axes:
+                    set_if_changed(control, bool(setup.pbc[i]))
+        self._draw()
+
+    def _draw(self) -> None:
+        setup = self.state.setup
+        key = (setup.lattice, tuple(setup.extent), tuple(setup.pbc))
+        if key == self._drawn:
+            return
+        lattice = self.state.session.lattice
+        ax = self.figure.mirror(plot.draw_lattice(lattice))[0]  # sized for this lattice
+        plot.draw_lattice(lattice, ax=ax)
+        self.figure.redraw()
+        self._drawn = key
+        n_bonds = len(lattice.edges())
+        self.info.value = (
+            f"<span>{html.escape(lattice.kind)}: N = {lattice.n_nodes} sites, "
+            f"{n_bonds} nearest-neighbour bonds, {lattice.n_sublattices} site(s) per cell</span>"
+        )

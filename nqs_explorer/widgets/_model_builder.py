@@ -1,0 +1,172 @@
+"""Model builder: architecture, generated hyperparameter controls, SymmExpSum, dtype, seed."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from ..compute._setup import MAX_SEED, PARAM_DTYPES
+from ..models import ARCHITECTURES, Hyperparameter
+from ._controls import control_for, read_control, show_value
+from ._state import AppState
+from ._view import View, set_if_changed
+
+#: Used when an architecture does not declare ``param_dtype`` itself.
+PARAM_DTYPE = Hyperparameter(
+    "param_dtype", str, "float64", choices=PARAM_DTYPES, help="real or complex parameters"
+)
+
+
+def declarations(spec) -> tuple:
+    """The hyperparameter declarations shown for ``spec`` (``param_dtype`` always last)."""
+    own = tuple(h for h in spec.hyperparameters if h.name != "param_dtype")
+    dtype = next((h for h in spec.hyperparameters if h.name == "param_dtype"), PARAM_DTYPE)
+    return (*own, dtype)
+
+
+def current_values(setup) -> dict:
+    """Every hyperparameter of the setup's architecture (defaults filled in)."""
+    spec = ARCHITECTURES[setup.architecture]
+    values = {h.name: h.default for h in declarations(spec)}
+    values.update(setup.hyperparameters)
+    values["param_dtype"] = setup.param_dtype
+    return values
+
+
+def carried_over(spec, old_values: dict) -> dict:
+    """The old values that are still valid hyperparameters of ``spec`` (layers, features...)."""
+    kept = {}
+    for h in spec.hyperparameters:
+        if h.name in old_values and h.name != "param_dtype":
+            try:
+                kept[h.name] = h.validate(old_values[h.name], spec.name)
+            except (TypeError, ValueError):
+                continue
+    return kept
+
+
+class ModelBuilder(View):
+    """Build the model live: every control is generated from the architecture's declaration.
+
+    Attributes:
+        architecture: ``Dropdown`` of ``models.ARCHITECTURES``.
+        hyperparameters: ``{name: control}`` of the current architecture.
+        symmetrize: ``Checkbox``, wrap the model in ``SymmExpSum(group, character)``.
+        seed: ``BoundedIntText``, the initialisation seed (a new seed never recompiles).
+        summary: ``HTML`` naming the model and its number of parameters.
+    """
+
+    source = "model"
+    title = "Model"
+
+    def __init__(self, state: AppState | None = None):
+        super().__init__(state)
+        self.architecture = widgets.Dropdown(
+            options=list(ARCHITECTURES), description="architecture"
+        )
+        self.help = widgets.HTML()
+        self.controls_box = widgets.VBox()
+        self.hyperparameters: dict[str, widgets.Widget] = {}
+        self.symmetrize = widgets.Checkbox(description="symmetrize (SymmExpSum)", indent=False)
+        self.seed = widgets.BoundedIntText(
+            description="seed", min=0, max=MAX_SEED, layout=widgets.Layout(width="220px")
+        )
+        self.summary = widgets.HTML()
+        self._built_for = None
+        self.on_value(self.architecture, self._set_architecture, "Change architecture")
+        self.on_value(self.symmetrize, self._set_symmetrize, "Symmetrize")
+        self.on_value(self.seed, lambda seed: self.state.update(self.source, seed=seed), "New seed")
+        self.state.observe("setup", self.refresh, self.source)
+        self.state.observe("parameters", self.refresh, self.source)
+        self.root = widgets.VBox(
+            [
+                widgets.HBox([self.architecture, self.help]),
+                self.controls_box,
+                widgets.HBox([self.symmetrize, self.seed]),
+                self.message,
+                self.summary,
+            ]
+        )
+        self.sync()
+
+    # ---------------------------------------------------------------- events -> state
+    def _set_architecture(self, name: str) -> bool:
+        spec = ARCHITECTURES[name]
+        setup = self.state.setup
+        return self.state.update(
+            self.source,
+            architecture=name,
+            hyperparameters=carried_over(spec, current_values(setup)),
+            symmetrize=setup.symmetrize and spec.supports_symmetrization,
+        )
+
+    def _set_symmetrize(self, value: bool) -> bool:
+        return self.state.update(self.source, symmetrize=bool(value))
+
+    def _set_hyperparameter(self, spec, control) -> bool:
+        value = read_control(spec, control)
+        if spec.name == "param_dtype":
+            return self.state.update(self.source, param_dtype=value)
+        values = current_values(self.state.setup)
+        values.pop("param_dtype")
+        values[spec.name] = value
+        return self.state.update(self.source, hyperparameters=values)
+
+    # ---------------------------------------------------------------- state -> widgets
+    def _generate(self, name: str) -> None:
+        """(Re)generate one control per declaration of architecture ``name``."""
+        values = current_values(self.state.setup)
+        for row in self.controls_box.children:  # release the old controls' comms
+            for child in row.children:
+                child.close()
+            row.close()
+        self.hyperparameters = {}
+        rows = []
+        for spec in declarations(ARCHITECTURES[name]):
+            control = control_for(spec, values[spec.name])
+            self.on_value(
+                control,
+                lambda _v, spec=spec, control=control: self._set_hyperparameter(spec, control),
+                f"Change {spec.name}",
+            )
+            self.hyperparameters[spec.name] = control
+            rows.append(
+                widgets.HBox(
+                    [
+                        control,
+                        widgets.HTML(f'<span style="color:#777">{html.escape(spec.help)}</span>'),
+                    ]
+                )
+            )
+        self.controls_box.children = rows
+        self._built_for = name
+
+    def sync(self) -> None:
+        setup = self.state.setup
+        spec = ARCHITECTURES[setup.architecture]
+        with self.muted():
+            set_if_changed(self.architecture, setup.architecture)
+            if self._built_for != setup.architecture:
+                self._generate(setup.architecture)
+            values = current_values(setup)
+            for h in declarations(spec):
+                show_value(h, self.hyperparameters[h.name], values[h.name])
+            set_if_changed(self.symmetrize, bool(setup.symmetrize))
+            self.symmetrize.disabled = not spec.supports_symmetrization or setup.group is None
+            set_if_changed(self.seed, int(setup.seed))
+        self.help.value = f'<span style="color:#555">{html.escape(spec.help)}</span>'
+        self.summary.value = self._summary_html()
+
+    def _summary_html(self) -> str:
+        setup, session = self.state.setup, self.state.session
+        summary = session.parameter_summary()
+        name = setup.architecture
+        if setup.symmetrize:
+            group = session.group.name if session.group is not None else "?"
+            name = f"SymmExpSum({name}, {group}, character {setup.character_id})"
+        kind = "autoregressive, normalised" if session.autoregressive else "unnormalised"
+        return (
+            f"<b>{html.escape(name)}</b> · {summary.total_count:,} parameters "
+            f"({summary.total_bytes:,} bytes, {setup.param_dtype}) · {kind}"
+        )

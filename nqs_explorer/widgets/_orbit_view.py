@@ -1,0 +1,204 @@
+"""Orbit view: a clickable configuration, its orbit T_g σ, the χ-weighted terms and their sum."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import plot
+from ._figure import LiveFigure
+from ._inplace import SiteStyles, sites_of, update_orbit_gallery
+from ._state import AppState
+from ._view import View
+
+MAX_PANELS = 8
+MAX_TABLE_ROWS = 48
+
+
+def sigma_text(sigma: np.ndarray) -> str:
+    """``σ = (+, −, +, ...)`` for spin 1/2, the values otherwise."""
+    if np.all(np.isin(sigma, (-1.0, 1.0))):
+        return "".join("+" if s > 0 else "−" for s in sigma)
+    return " ".join(f"{s:g}" for s in sigma)
+
+
+def complex_text(z: complex) -> str:
+    z = complex(z)
+    return f"{z.real:.4g}{'+' if z.imag >= 0 else '−'}{abs(z.imag):.4g}i"
+
+
+def orbit_summary_html(orbit, group_name: str) -> str:
+    """Stabilizer, orbit size, the sum of the terms and the forced-zero notice."""
+    names = orbit.element_names
+    stab = ", ".join(html.escape(names[g]) for g in orbit.stabilizer)
+    n = len(names)
+    lines = [
+        f"σ = <code>{sigma_text(orbit.sigma)}</code>",
+        f"group {html.escape(group_name)}: |G| = {n}; stabilizer ({len(orbit.stabilizer)}): {stab}",
+        f"orbit size |G|/|Stab| = {orbit.orbit_size} distinct configurations",
+        f"ψ(σ) = Σ_g χ_g ψ_θ(T_g σ)/|G| = {complex_text(orbit.total)}"
+        f" (|ψ| = {abs(orbit.total):.4g}, arg ψ = {np.angle(orbit.total):.4f})",
+    ]
+    if orbit.forced_zero:
+        lines.append(
+            '<b class="nqx-forced-zero" style="color:#c62828">Σ_{h ∈ Stab(σ)} χ_h = 0: this '
+            "character forces ψ(σ) = 0 for every parameter value (a selection rule).</b>"
+        )
+    return "<br>".join(lines)
+
+
+def terms_table_html(orbit) -> str:
+    """One row per group element: χ_g, log ψ_θ(T_g σ), |term| and arg term; then the sum."""
+    rows = []
+    n = len(orbit.element_names)
+    for g in range(min(n, MAX_TABLE_ROWS)):
+        term = orbit.terms[g]
+        rows.append(
+            f'<tr class="nqx-term"><td>{g}</td><td>{html.escape(orbit.element_names[g])}</td>'
+            f"<td>{complex_text(orbit.characters[g])}</td>"
+            f"<td>{complex_text(orbit.log_terms[g])}</td>"
+            f"<td>{abs(term):.4g}</td><td>{np.angle(term):+.4f}</td></tr>"
+        )
+    more = f"<tr><td colspan=6>… {n - MAX_TABLE_ROWS} more</td></tr>" if n > MAX_TABLE_ROWS else ""
+    total = orbit.total
+    return (
+        '<div style="max-height:260px;overflow-y:auto"><table class="nqx-terms" cellpadding="3" '
+        'style="font-size:85%;font-family:monospace;border-collapse:collapse">'
+        "<tr><th>g</th><th>element</th><th>χ_g</th><th>log ψ_θ(T_g σ)</th>"
+        "<th>|term|</th><th>arg term</th></tr>"
+        f"{''.join(rows)}{more}"
+        f'<tr class="nqx-sum" style="font-weight:600"><td></td><td>sum</td><td></td><td></td>'
+        f"<td>{abs(total):.4g}</td><td>{np.angle(total):+.4f}</td></tr></table></div>"
+    )
+
+
+class OrbitView(View):
+    """A configuration (random or edited by clicking sites) and its orbit under the group.
+
+    Clicking a site on :attr:`configuration_figure` (an ipympl canvas) flips that spin.
+    Shows the orbit gallery, the stabilizer and orbit size, each term
+    χ_g exp(log ψ_θ(T_g σ))/|G| in magnitude and phase, their sum, and whether the
+    character forces ψ(σ) = 0.
+
+    Attributes:
+        random: ``Button`` drawing a new random configuration.
+        site: ``BoundedIntText``; with :attr:`flip` it flips a site from the keyboard.
+        configuration_figure: :class:`LiveFigure` of σ (clickable).
+        gallery_figure: :class:`LiveFigure` of the orbit and the terms in the complex plane.
+        summary: ``HTML`` with stabilizer, orbit size, ψ(σ) and the forced-zero notice.
+        terms: ``HTML`` table of the terms.
+    """
+
+    source = "orbit"
+    title = "Orbit"
+
+    def __init__(self, state: AppState | None = None):
+        super().__init__(state)
+        self.random = widgets.Button(description="random σ", icon="random")
+        self.site = widgets.BoundedIntText(
+            description="site", min=0, layout=widgets.Layout(width="150px")
+        )
+        self.flip = widgets.Button(description="flip site")
+        self.configuration_figure = LiveFigure(figsize=(3.6, 3.6))
+        self.gallery_figure = LiveFigure(figsize=(8.0, 4.0))
+        self.summary = widgets.HTML()
+        self.terms = widgets.HTML()
+        self.on_click(
+            self.random,
+            lambda: self.state.random_configuration(source=self.source),
+            "Random configuration",
+        )
+        self.on_click(
+            self.flip, lambda: self.state.flip_site(self.site.value, self.source), "Flip site"
+        )
+        self.configuration_figure.connect_pick(self._on_pick)
+        for event in ("setup", "configuration", "parameters"):
+            self.state.observe(event, self.refresh, self.source)
+        controls = widgets.HBox([self.random, self.site, self.flip])
+        left = widgets.VBox(
+            [controls, self.message, self.configuration_figure.widget, self.summary]
+        )
+        self.root = widgets.VBox([widgets.HBox([left, self.terms]), self.gallery_figure.widget])
+        self._config_key = self._gallery_key = self._drawn_sigma = None
+        self._styles: SiteStyles | None = None
+        self.sync()
+
+    # ---------------------------------------------------------------- clicks
+    def _on_pick(self, event) -> None:
+        """Flip the clicked site (the nearest one when markers overlap)."""
+        self.state.run(self.source, "Flip site (click)", self._flip_picked, event)
+
+    def _flip_picked(self, event) -> None:
+        if event.artist.get_gid() != "sites" or len(event.ind) == 0:
+            return
+        indices = np.asarray(event.ind, dtype=int)
+        offsets = event.artist.get_offsets()[indices]
+        mouse = event.mouseevent
+        if mouse is not None and mouse.xdata is not None:
+            distance = np.hypot(offsets[:, 0] - mouse.xdata, offsets[:, 1] - mouse.ydata)
+            indices = indices[np.argsort(distance, kind="stable")]
+        self.state.flip_site(int(indices[0]), self.source)
+
+    # ---------------------------------------------------------------- drawing
+    def sync(self) -> None:
+        self.site.max = self.state.n_sites - 1
+        self._draw_configuration()
+        self._draw_orbit()
+
+    def _draw_configuration(self) -> None:
+        session, sigma = self.state.session, self.state.configuration
+        setup = self.state.setup
+        key = (setup.lattice, tuple(setup.extent), tuple(setup.pbc))
+        if key == self._config_key and np.array_equal(sigma, self._drawn_sigma):
+            return  # e.g. a new character: σ and its drawing are unchanged
+        self._drawn_sigma = sigma.copy()
+        if key != self._config_key:
+            self._styles = SiteStyles(session.lattice, self.state.local_states)
+            options = dict(
+                local_states=self.state.local_states,
+                show_indices=True,
+                title="click a site to flip it",
+            )
+            natural = plot.draw_configuration(session.lattice, sigma, **options)
+            ax = self.configuration_figure.mirror(natural)[0]  # sized for this lattice
+            plot.draw_configuration(session.lattice, sigma, ax=ax, **options)
+            self._config_key = key
+        else:
+            self._styles.apply(sites_of(self.configuration_figure.figure.axes[0]), sigma)
+        self.configuration_figure.redraw()
+
+    def _draw_orbit(self) -> None:
+        session = self.state.session
+        group = session.group
+        if group is None:
+            self.summary.value = "<i>Choose a group to see the orbit of σ.</i>"
+            self.terms.value = ""
+            if self._gallery_key is not None:
+                self.gallery_figure.figure.clear()
+                self.gallery_figure.redraw()
+            self._gallery_key = None
+            return
+        orbit = self.state.orbit()
+        self.summary.value = orbit_summary_html(orbit, group.name)
+        self.terms.value = terms_table_html(orbit)
+        shown = min(len(group), MAX_PANELS)
+        key = (self._config_key, group)
+        if key != self._gallery_key:
+            self.gallery_figure.fill(
+                lambda fig: plot.draw_orbit_gallery(
+                    session.lattice,
+                    orbit.configs,
+                    orbit.terms,
+                    list(orbit.element_names),
+                    fig,
+                    stabilizer=orbit.stabilizer,
+                    local_states=self.state.local_states,
+                    max_panels=shown,
+                )
+            )
+            self._gallery_key = key
+        else:
+            update_orbit_gallery(self.gallery_figure.figure, self._styles, orbit, shown)
+        self.gallery_figure.redraw()

@@ -1,0 +1,85 @@
+"""The autoregressive view: conditional maps, the sampling-order slider, samples, normalization."""
+
+import functools
+
+import numpy as np
+
+from nqs_explorer import compute
+from nqs_explorer.widgets import AutoregressiveView
+from nqs_explorer.widgets._inplace import find_artist, sites_of
+
+from ._support import text_of
+
+
+def test_hidden_with_an_explanation_for_other_models(state):
+    view = AutoregressiveView(state)
+    assert view.body.layout.display == "none"
+    assert view.draw.disabled
+    assert view.site.disabled
+    assert "RBM is not autoregressive" in text_of(view.explanation.value)
+
+
+def test_conditional_map_follows_the_slider(ar_state):
+    view = AutoregressiveView(ar_state)
+    assert view.body.layout.display is None
+    assert view.site.max == 8
+    assert view.site.continuous_update is False
+    probs = ar_state.session.conditionals(ar_state.configuration)
+    fields = ar_state.session.receptive_fields()
+    before = compute.compile_count()
+    for site in (0, 4, 8):
+        view.site.value = site
+        ax = view.conditionals_figure.figure.axes[0]
+        colors = sites_of(ax).get_facecolors()
+        assert np.all(colors[site + 1 :, 3] < 1)
+        assert np.all(colors[: site + 1, 3] == 1)
+        ring = find_artist(ax, "receptive-field") if fields[site].any() else None
+        if ring is not None:
+            np.testing.assert_allclose(
+                ring.get_offsets(), ar_state.session.lattice.positions[fields[site]]
+            )
+        details = text_of(view.details.value)
+        assert (
+            f"site i = {site}: p(σ_i | σ_<i) = ({probs[site, 0]:.4f}, {probs[site, 1]:.4f})"
+            in details
+        )
+    assert compute.compile_count() == before
+    assert len(view.conditionals_figure.figure.axes) == 1  # redrawn in place, no growth
+
+
+def test_log_probability_of_the_configuration(ar_state):
+    view = AutoregressiveView(ar_state)
+    log_psi = ar_state.session.log_psi(ar_state.configuration)
+    log_p = float(text_of(view.details.value).rsplit("= ", 1)[1])
+    assert log_p == np.float64(f"{2 * np.real(log_psi):.6f}")
+
+
+def test_clicking_elsewhere_updates_the_conditionals(ar_state):
+    view = AutoregressiveView(ar_state)
+    view.site.value = 5
+    ar_state.flip_site(0)
+    probs = ar_state.session.conditionals(ar_state.configuration)
+    assert f"({probs[5, 0]:.4f}, {probs[5, 1]:.4f})" in view.details.value
+
+
+def test_samples_and_exact_normalization(ar_state):
+    view = AutoregressiveView(ar_state)
+    view.n_samples.value = 12
+    view.draw.click()
+    panels = [ax for ax in view.samples_figure.figure.axes if ax.get_title().startswith("sample")]
+    assert len(panels) == 12
+    assert "12 samples drawn" in text_of(view.samples_info.value)
+    assert view.sample_seed.value == 1  # the next click draws new samples
+    view.normalize.click()
+    text = text_of(view.normalization.value)
+    assert "over 512 states" in text
+    value = float(text.split("= ", 1)[1].split(" ", 1)[0])
+    assert abs(value - 1.0) < 1e-12
+
+
+def test_enumeration_too_large_shows_a_message(ar_state):
+    view = AutoregressiveView(ar_state)
+    ar_state.session.exact_state = functools.partial(ar_state.session.exact_state, max_bytes=1000)
+    view.normalize.click()
+    assert "exact enumeration refused" in text_of(view.message.value)
+    assert view.normalization.value == ""

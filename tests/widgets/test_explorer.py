@@ -1,0 +1,150 @@
+"""The composed app, the views on their own, the status line and the message area."""
+
+import ipywidgets as widgets
+import jax
+import numpy as np
+import pytest
+
+import nqs_explorer as nqx
+from nqs_explorer import compute
+from nqs_explorer.widgets import (
+    AutoregressiveView,
+    CharacterPicker,
+    ChecksPanel,
+    Explorer,
+    ExportPanel,
+    GroupPicker,
+    LatticePicker,
+    ModelBuilder,
+    OrbitView,
+    ParameterTable,
+    StatusLine,
+)
+
+from ._support import text_of
+
+VIEWS = [
+    LatticePicker,
+    GroupPicker,
+    CharacterPicker,
+    ModelBuilder,
+    ParameterTable,
+    OrbitView,
+    AutoregressiveView,
+    ChecksPanel,
+    ExportPanel,
+    StatusLine,
+]
+
+
+def descendants(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from descendants(child)
+
+
+@pytest.fixture(scope="module")
+def app():
+    return nqx.Explorer()
+
+
+def test_explorer_displays_its_root_widget(app):
+    bundle = app._repr_mimebundle_()
+    view = bundle["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == app.root.model_id
+    assert repr(app) == "Explorer(Session(Square[3, 3], T(3x3), character None, RBM, seed 0))"
+    assert not any(isinstance(w, widgets.Output) for w in descendants(app.root))
+    assert list(app.views.titles) == ["Orbit", "Autoregressive", "Parameters", "Checks", "Export"]
+
+
+@pytest.mark.parametrize("view_class", VIEWS, ids=lambda c: c.__name__)
+def test_every_view_works_on_its_own(view_class):
+    view = view_class()
+    bundle = view._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == view.root.model_id
+    assert repr(view) == (
+        f"{view_class.__name__}(lattice='Square', extent=(3, 3), architecture='RBM')"
+    )
+
+
+def test_explorer_with_setup_changes():
+    app = Explorer(lattice="Chain", extent=(6,), pbc=(True,), group="space")
+    assert app.state.setup.extent == (6,)
+    assert len(app.state.session.group) == 12
+    assert app.lattice.kind.value == "Chain"
+    with pytest.raises(ValueError, match="extent"):
+        Explorer(extent=(0, 0))
+    with pytest.raises(TypeError, match="either state="):
+        Explorer(compute.Setup(), state=app.state)
+
+
+def test_hidden_views_catch_up_when_shown(app):
+    app.views.selected_index = 0
+    assert app.orbit.active
+    assert not app.autoregressive.active
+    draws = app.parameters.figure.draws
+    app.state.update("model", hyperparameters={"alpha": 2})
+    assert app.parameters.figure.draws == draws  # hidden: nothing computed or drawn
+    app.views.selected_index = 2
+    assert app.parameters.figure.draws == draws + 1
+    assert "(9, 18)" in app.parameters.table.value
+    app.views.selected_index = 0
+
+
+def test_pickers_and_views_share_one_state(app):
+    app.character.irrep.value = 2
+    assert app.state.setup.character_id == 2
+    orbit = app.state.orbit()
+    np.testing.assert_allclose(orbit.characters, app.state.session.group.character_table()[2])
+    assert app.orbit.summary.value.count("ψ(σ)") >= 1
+    app.character.irrep.value = None
+
+
+def test_status_line_reports_device_and_last_action(app):
+    device = text_of(app.status.device.value)
+    assert f"JAX {jax.__version__}" in device
+    assert f"backend {jax.default_backend()}" in device
+    assert "x64 on" in device
+    app.orbit.random.click()
+    timing = text_of(app.status.timing.value)
+    assert timing.startswith("Random configuration:")
+    assert "no compilation" in timing
+    assert "idle" in app.status.busy.value
+
+
+def test_busy_indicator_is_shown_while_an_action_runs(app):
+    shown = []
+    app.state.observe("busy", lambda label: shown.append(app.status.busy.value))
+    app.model.seed.value = 1
+    assert "nqx-busy" in shown[0]
+    assert "New seed" in shown[0]
+    assert "nqx-idle" in shown[-1]
+    app.model.seed.value = 0
+
+
+def test_progress_bar_during_sampling():
+    app = Explorer(group=None, architecture="FastARNNConv2D")
+    app.views.selected_index = 1
+    seen = []
+    app.state.observe(
+        "progress",
+        lambda done, total, label: seen.append(
+            (
+                app.status.progress.value,
+                app.status.progress.max,
+                app.status.progress.layout.visibility,
+            )
+        ),
+    )
+    app.autoregressive.n_samples.value = 600
+    app.autoregressive.draw.click()
+    assert seen[:4] == [(0, 3, "visible"), (1, 3, "visible"), (2, 3, "visible"), (3, 3, "visible")]
+    assert seen[-1][2] == "hidden"
+
+
+def test_messages_go_next_to_the_control_and_into_the_log(app):
+    app.lattice.extents[0].value = 0
+    assert "nqx-error" in app.lattice.message.value
+    assert "[lattice] extent: every extent must be >= 1" in text_of(app.log.html.value)
+    assert app.model.message.value == ""
+    app.lattice.extents[0].value = 3

@@ -1,0 +1,135 @@
+"""The orbit view: clicking sites on the ipympl canvas, the gallery, terms and selection rules."""
+
+import numpy as np
+import pytest
+
+from nqs_explorer import compute, plot
+from nqs_explorer.widgets import OrbitView
+from nqs_explorer.widgets._figure import HAS_IPYMPL
+from nqs_explorer.widgets._inplace import find_artist, sites_of
+
+from ._support import click_site, site_states, table_rows, text_of
+
+
+def test_configuration_is_drawn_on_a_clickable_canvas(state):
+    view = OrbitView(state)
+    if HAS_IPYMPL:
+        from ipympl.backend_nbagg import Canvas
+
+        assert isinstance(view.configuration_figure.widget, Canvas)
+    ax = view.configuration_figure.figure.axes[0]
+    assert sites_of(ax).pickable()
+    np.testing.assert_array_equal(site_states(ax), state.configuration)
+
+
+@pytest.mark.parametrize("site", [0, 4, 8])
+def test_clicking_a_site_flips_that_spin(state, site):
+    view = OrbitView(state)
+    before = state.configuration.copy()
+    click_site(view.configuration_figure, site)
+    expected = before.copy()
+    expected[site] *= -1
+    np.testing.assert_array_equal(state.configuration, expected)
+    np.testing.assert_array_equal(site_states(view.configuration_figure.figure.axes[0]), expected)
+    assert view.state.last_action.label == "Flip site (click)"
+
+
+def test_buttons_random_and_flip(state):
+    view = OrbitView(state)
+    before = state.configuration.copy()
+    view.random.click()
+    assert not np.array_equal(state.configuration, before) or state.config_seed == 1
+    view.site.value = 2
+    current = state.configuration.copy()
+    view.flip.click()
+    assert state.configuration[2] == -current[2]
+
+
+def test_summary_and_terms_table(state):
+    view = OrbitView(state)
+    orbit = state.orbit()
+    summary = text_of(view.summary.value)
+    assert f"orbit size |G|/|Stab| = {orbit.orbit_size}" in summary
+    assert "stabilizer (1): Id" in summary or len(orbit.stabilizer) > 1
+    rows = table_rows(view.terms.value, "nqx-term")
+    assert len(rows) == 9
+    assert [r[1] for r in rows] == list(orbit.element_names)
+    magnitudes = np.array([float(r[4]) for r in rows])
+    np.testing.assert_allclose(magnitudes, np.abs(orbit.terms), rtol=1e-3)
+    total = table_rows(view.terms.value, "nqx-sum")[0]
+    assert float(total[4]) == pytest.approx(abs(np.sum(orbit.terms)), rel=1e-3)
+
+
+def test_forced_zero_is_announced(state):
+    view = OrbitView(state)
+    state.set_configuration(np.ones(9))  # invariant under every translation
+    state.set_character(1)  # a nonzero momentum: Σ_Stab χ = 0
+    orbit = state.orbit()
+    assert orbit.forced_zero
+    assert len(orbit.stabilizer) == 9
+    assert orbit.orbit_size == 1
+    assert "forces ψ(σ) = 0" in text_of(view.summary.value)
+    state.set_character(0)
+    assert "forces" not in text_of(view.summary.value)
+
+
+def test_gallery_updates_in_place_like_a_fresh_drawing(space_state):
+    view = OrbitView(space_state)
+    figure = view.gallery_figure.figure
+    axes_before = list(figure.axes)
+    for action in (lambda: space_state.flip_site(3), lambda: space_state.set_character(2)):
+        action()
+        assert list(figure.axes) == axes_before  # updated, not rebuilt
+        orbit = space_state.orbit()
+        fresh = plot.draw_orbit_gallery(
+            space_state.session.lattice,
+            orbit.configs,
+            orbit.terms,
+            list(orbit.element_names),
+            stabilizer=orbit.stabilizer,
+            local_states=space_state.local_states,
+            max_panels=8,
+        )
+        assert figure._suptitle.get_text() == fresh._suptitle.get_text()
+        for mine, theirs in zip(figure.axes[:8], fresh.axes[:8]):
+            assert mine.get_title() == theirs.get_title()
+            np.testing.assert_allclose(
+                sites_of(mine).get_facecolors(), sites_of(theirs).get_facecolors()
+            )
+            np.testing.assert_allclose(
+                find_artist(mine, "phase-frame").get_edgecolor(),
+                find_artist(theirs, "phase-frame").get_edgecolor(),
+            )
+        terms_ax = next(ax for ax in figure.axes if ax.get_gid() == "terms")
+        tip = find_artist(terms_ax, "sum").xy
+        assert tip == pytest.approx((orbit.total.real, orbit.total.imag), abs=1e-12)
+
+
+def test_configuration_changes_do_not_recompile(space_state):
+    view = OrbitView(space_state)
+    click_site(view.configuration_figure, 0)  # warm
+    before = compute.compile_count()
+    for site in (1, 2, 3):
+        click_site(view.configuration_figure, site)
+        view.random.click()
+        space_state.set_character(site)
+    assert compute.compile_count() == before
+
+
+def test_without_a_group(state):
+    view = OrbitView(state)
+    state.update("group", group=None)
+    assert "Choose a group" in view.summary.value
+    assert view.terms.value == ""
+    assert view.gallery_figure.figure.axes == []
+    click_site(view.configuration_figure, 1)  # editing still works
+    assert state.messages == {}
+
+
+def test_lattice_change_redraws(state):
+    view = OrbitView(state)
+    state.update("lattice", lattice="Chain", extent=(6,), pbc=(True,), character_id=None)
+    ax = view.configuration_figure.figure.axes[0]
+    assert sites_of(ax).get_offsets().shape == (6, 2)
+    assert view.site.max == 5
+    assert len(table_rows(view.terms.value, "nqx-term")) == 6

@@ -1,0 +1,61 @@
+"""The parameter table: one row per leaf with totals; the selected leaf's heatmap and histogram."""
+
+import numpy as np
+from flax import serialization
+
+from nqs_explorer.widgets import ParameterTable
+from nqs_explorer.widgets._files import load_parameters
+from nqs_explorer.widgets._inplace import find_artist
+
+from ._support import table_rows
+
+
+def test_rows_and_totals_match_the_variables(state):
+    table = ParameterTable(state)
+    rows = table_rows(table.table.value, "nqx-leaf")
+    assert [r[0] for r in rows] == [
+        "params/Dense/bias",
+        "params/Dense/kernel",
+        "params/visible_bias",
+    ]
+    kernel = np.asarray(state.session.variables["params"]["Dense"]["kernel"])
+    row = rows[1]
+    assert row[1:6] == ["Dense", "(9, 9)", "float64", "81", "648"]
+    assert float(row[6]) == float(f"{kernel.mean():.3g}")
+    assert float(row[7]) == float(f"{kernel.std():.3g}")
+    total = table_rows(table.table.value, "nqx-total")[0]
+    assert total[0] == "total (3 leaves)"
+    assert total[4:6] == ["99", "792"]
+
+
+def test_selecting_a_leaf_draws_its_heatmap_and_histogram(state):
+    table = ParameterTable(state)
+    table.leaf.value = "params/Dense/kernel"
+    kernel = np.asarray(state.session.variables["params"]["Dense"]["kernel"])
+    heat_ax, hist_ax = table.figure.figure.axes[:2]
+    image = find_artist(heat_ax, "heatmap")
+    np.testing.assert_array_equal(np.asarray(image.get_array()), kernel)
+    bars = [p for p in hist_ax.patches if p.get_gid() == "hist"]
+    assert bars, "the histogram is drawn"
+    assert 'style="background:#fff1c1"><td>params/Dense/kernel' in table.table.value
+
+
+def test_table_follows_model_changes(state):
+    table = ParameterTable(state)
+    state.update("model", hyperparameters={"alpha": 3})
+    rows = table_rows(table.table.value, "nqx-leaf")
+    assert rows[1][2] == "(9, 27)"
+    assert table.leaf.options == ("params/Dense/bias", "params/Dense/kernel", "params/visible_bias")
+
+
+def test_non_finite_parameters_are_refused(state, tmp_path):
+    table = ParameterTable(state)
+    variables = state.session.variables
+    bad = {"params": {**variables["params"], "visible_bias": np.full(9, np.nan)}}
+    path = tmp_path / "bad.msgpack"
+    path.write_bytes(serialization.msgpack_serialize(bad))
+    before = table.table.value
+    assert load_parameters(state, path, source="parameters") is False
+    assert "non-finite" in state.messages["parameters"].text
+    assert state.session.variables is variables
+    assert table.table.value == before
