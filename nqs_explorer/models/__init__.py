@@ -13,6 +13,7 @@ from ._deepset import SiteFeatures as SiteFeatures
 from ._deepset import occupied_coordinates as occupied_coordinates
 from ._deepset import site_features as site_features
 from ._io import load_params as load_params
+from ._io import reverse_local_state_order as reverse_local_state_order
 from ._io import save_params as save_params
 from ._io import validate_params as validate_params
 from ._mlp import MLP as MLP
@@ -42,6 +43,7 @@ __all__ = [
     "SiteFeatures",
     "load_params",
     "occupied_coordinates",
+    "reverse_local_state_order",
     "sample",
     "save_params",
     "site_features",

@@ -229,3 +229,39 @@ def load_params(path: str | os.PathLike, target, *, format: str | None = None) -
     path = Path(path)
     fmt = _format_of(path, format)
     return validate_params(_read(path, fmt), target)
+
+
+def reverse_local_state_order(variables) -> Any:
+    """Convert autoregressive parameters between descending and ascending local states.
+
+    Our spin local states are ascending (spin-1/2: ``(-1, +1)``); NetKet's ``Spin`` lists
+    them descending by default (``inverted_ordering=False``). An ARNN's last layer has one
+    output feature per local state, so a checkpoint saved with NetKet's default ordering
+    loads with the right shapes but the meaning of its outputs reversed. Reversing the
+    output features of the last ``_layers_i`` fixes that (the map is its own inverse);
+    the inputs are spin values, the same in both orderings.
+
+    Args:
+        variables: ``{"params": {"_layers_0": ..., ..., "_layers_{L-1}": ...}}`` of an ARNN
+            (or the ``params`` dict itself).
+
+    Returns:
+        A new tree with the last layer's ``kernel`` and ``bias`` reversed along their
+        last (output-feature) axis.
+
+    Raises:
+        ValueError: the tree has no ``_layers_i`` entries (not an ARNN).
+    """
+    wrapped = isinstance(variables, Mapping) and "params" in variables
+    params = dict(variables["params"] if wrapped else variables)
+    layers = [k for k in params if k.startswith("_layers_") and k[8:].isdigit()]
+    if not layers:
+        raise ValueError(
+            "reverse_local_state_order expects ARNN parameters with '_layers_i' entries, "
+            f"got keys {sorted(params)}"
+        )
+    last = max(layers, key=lambda k: int(k[8:]))
+    params[last] = {name: np.asarray(leaf)[..., ::-1] for name, leaf in params[last].items()}
+    if not wrapped:
+        return params
+    return {**variables, "params": params}

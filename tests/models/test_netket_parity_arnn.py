@@ -158,3 +158,21 @@ def test_netket_checkpoint_loads_and_gives_the_same_log_psi():
     np.testing.assert_allclose(
         jax.jit(ours.apply)(variables, x), state.log_value(x), rtol=1e-12, atol=1e-12
     )
+
+
+def test_checkpoint_with_netket_default_spin_ordering_converts():
+    """NetKet's default Spin is descending: reversing the last layer's outputs converts."""
+    kwargs = {"layers": 2, "features": 3, "kernel_size": (2, 2), "param_dtype": jnp.float64}
+    theirs = nk.models.ARNNConv2D(hilbert=nk.hilbert.Spin(0.5, 9), **kwargs)
+    ours = models.ARNNConv2D(hilbert=Spin(0.5, 9), **kwargs)
+    params = _random_params(theirs, 9, seed=3)
+    x = np.array(nk.hilbert.Spin(0.5, 9).all_states())
+    expected = theirs.apply({"params": params}, x)
+    unconverted = ours.apply({"params": params}, x)
+    assert not np.allclose(unconverted, expected)  # the ordering really matters
+    converted = models.reverse_local_state_order({"params": params})
+    np.testing.assert_allclose(ours.apply(converted, x), expected, rtol=1e-12, atol=1e-12)
+    twice = models.reverse_local_state_order(converted["params"])
+    np.testing.assert_array_equal(twice["_layers_1"]["kernel"], params["_layers_1"]["kernel"])
+    with pytest.raises(ValueError, match="_layers_i"):
+        models.reverse_local_state_order({"params": {"Dense": {}}})
