@@ -16,23 +16,31 @@ from pathlib import Path
 
 EXPLORER_NOTEBOOK = "explorer.ipynb"
 
+# (kind, id, source). Stable cell ids (nbformat 4.5 requires them) keep the written notebook
+# byte-identical to the one stored in the repository (tests/notebooks checks it).
 EXPLORER_CELLS = (
     (
         "markdown",
+        "intro",
         "# nqs_explorer\n"
         "Pick a lattice, a symmetry group and an irreducible character, build a neural quantum\n"
         "state and look inside it. Every number is computed by jit-compiled JAX on this kernel's device.",
     ),
-    ("code", "import nqs_explorer as nqx\n\nnqx.Explorer()"),
+    ("code", "app", "import nqs_explorer as nqx\n\nnqx.Explorer()"),
 )
+
+# The app cell's output is widgets: nbval runs it (an exception fails the suite) but does
+# not compare its output; a tag keeps the cell's source clean for the people who use it.
+IGNORE_OUTPUT_TAG = "nbval-ignore-output"
 
 
 def explorer_notebook() -> dict:
     """The explorer notebook as an nbformat-4 dictionary (the app in one cell)."""
     cells = []
-    for kind, source in EXPLORER_CELLS:
-        cell = {"cell_type": kind, "metadata": {}, "source": source}
+    for kind, cell_id, source in EXPLORER_CELLS:
+        cell = {"cell_type": kind, "id": cell_id, "metadata": {}, "source": source}
         if kind == "code":
+            cell["metadata"] = {"tags": [IGNORE_OUTPUT_TAG]}
             cell.update(execution_count=None, outputs=[])
         cells.append(cell)
     return {
@@ -46,12 +54,17 @@ def explorer_notebook() -> dict:
     }
 
 
+def explorer_notebook_text() -> str:
+    """`explorer_notebook` as the JSON text written to disk (and stored in ``notebooks/``)."""
+    return json.dumps(explorer_notebook(), indent=1) + "\n"
+
+
 def write_explorer_notebook(folder: Path) -> Path:
     """Write ``explorer.ipynb`` into ``folder`` unless one is already there; return its path."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / EXPLORER_NOTEBOOK
     if not path.exists():
-        path.write_text(json.dumps(explorer_notebook(), indent=1) + "\n", encoding="utf-8")
+        path.write_text(explorer_notebook_text(), encoding="utf-8")
     return path
 
 
@@ -78,7 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     lab.add_argument("--dir", type=Path, default=Path("nqs_explorer_notebooks"))
     lab.add_argument("--port", type=int, default=None)
     lab.add_argument("--no-browser", action="store_true")
-    lab.add_argument("--print-command", action="store_true", help="print the command, do not run it")
+    lab.add_argument(
+        "--print-command", action="store_true", help="print the command, do not run it"
+    )
 
     render = sub.add_parser("render", help="render the views of one setup to PNG files and HTML")
     render.add_argument("--setup", type=Path, help="a setup JSON file saved by the explorer")
@@ -86,8 +101,15 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--extent", type=int, nargs="+", default=None)
     render.add_argument("--obc", action="store_true", help="open boundaries on every axis")
     render.add_argument("--group", default=None, choices=["none", "translation", "point", "space"])
+    render.add_argument("--point-group", default=None, help="e.g. D4, C4v (default: the largest)")
     render.add_argument("--character", type=int, default=None, help="character id")
     render.add_argument("--model", default=None, help="an architecture name, e.g. RBM")
+    render.add_argument(
+        "--hyperparameters", default=None, help="JSON object, e.g. '{\"alpha\": 2}'"
+    )
+    render.add_argument(
+        "--param-dtype", default=None, help="float32, float64, complex64, complex128"
+    )
     render.add_argument("--symmetrize", action="store_true", help="wrap in SymmExpSum")
     render.add_argument("--seed", type=int, default=None)
     render.add_argument("--out", type=Path, default=Path("nqs_explorer_report"))

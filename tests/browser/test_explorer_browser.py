@@ -1,0 +1,320 @@
+"""The explorer in a real browser: JupyterLab driven by Debian's Chromium through Playwright.
+
+The test starts ``jupyter lab`` on 127.0.0.1 (temporary config, settings and workspace
+folders, no token, a free port) on a copy of ``notebooks/explorer.ipynb``, runs the notebook,
+waits for the widgets, changes the lattice and the character, clicks a site of the orbit
+view's ipympl canvas to flip its spin, and checks that the views followed (DOM text and
+pixels), with no JavaScript error in the console and no error output in the kernel.
+
+To find the site on the canvas, a helper cell appended to the copy asks the live figure
+where it drew each site (``transData``) and tags the canvas widget with a CSS class.
+
+Without ``/usr/bin/chromium`` (or Playwright) the test is skipped, unless
+``NQX_REQUIRE_BROWSER=1`` (CI sets it), when it fails. Screenshots are written to
+``$NQX_SCREENSHOT_DIR`` when set (``NQX_SCREENSHOT_DIR=docs/screenshots`` refreshes the ones
+the README shows), else to the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "explorer.ipynb"
+CANVAS_CLASS = "nqx-test-orbit-canvas"
+HELPER_CELL = f"""\
+# Test helper: where the orbit view drew each site, in CSS pixels of its canvas.
+import json
+
+import nqs_explorer as nqx
+
+app = next(v for v in Out.values() if isinstance(v, nqx.widgets.Explorer))
+canvas = app.orbit.configuration_figure.widget
+canvas.add_class("{CANVAS_CLASS}")
+fig = canvas.figure
+ax = fig.axes[0]
+sites = next(c for c in ax.collections if c.get_gid() == "sites")
+ratio = getattr(fig.canvas, "device_pixel_ratio", 1) or 1
+height = fig.bbox.height / ratio
+xy = ax.transData.transform(sites.get_offsets()) / ratio
+print(json.dumps({{"sites": [[float(x), float(height - y)] for x, y in xy]}}))
+"""
+# JupyterLab's own settings, so that nothing asks for the network (news, update checks).
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+}
+TIMEOUT_MS = 120_000
+# The notebook is current and its kernel connected and idle. Running cells earlier makes
+# JupyterLab ask for a kernel (a dialog) and the run waits for it.
+KERNEL_READY = """() => {
+    const app = window.jupyterapp;
+    const context = app.shell.currentWidget && app.shell.currentWidget.sessionContext;
+    const kernel = context && context.isReady && context.session && context.session.kernel;
+    return Boolean(kernel) && kernel.status === "idle"
+        && app.commands.isEnabled("notebook:run-all-cells");
+}"""
+
+
+def _require_browser():
+    """Skip (or fail, when CI requires the browser) without Chromium or Playwright."""
+    required = os.environ.get("NQX_REQUIRE_BROWSER") == "1"
+    reason = None
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "playwright is not installed (pip install -e '.[test]')"
+    if reason is not None:
+        if required:
+            pytest.fail(f"NQX_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on a copy of the explorer notebook (plus the helper cell)."""
+    _require_browser()
+    root = tmp_path_factory.mktemp("lab")
+    notebooks = root / "notebooks"
+    notebooks.mkdir()
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "id": "test-helper",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": HELPER_CELL,
+        }
+    )
+    (notebooks / NOTEBOOK.name).write_text(json.dumps(nb), encoding="utf-8")
+    for name, values in LAB_SETTINGS.items():
+        path = root / "settings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values), encoding="utf-8")
+    port = _free_port()
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(root / "config"),
+        JUPYTER_RUNTIME_DIR=str(root / "runtime"),
+        JUPYTER_PLATFORM_DIRS="1",
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--allow-root",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        "--ServerApp.disable_check_xsrf=True",
+        f"--ServerApp.root_dir={notebooks}",
+        f"--LabApp.user_settings_dir={root / 'settings'}",
+        f"--LabApp.workspaces_dir={root / 'workspaces'}",
+        # lets the test run JupyterLab commands (run all cells) as a user would from the menu
+        "--LabApp.expose_app_in_browser=True",
+    ]
+    log_path = root / "lab.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"jupyter lab exited: {log_path.read_text()[-3000:]}")
+            try:
+                urllib.request.urlopen(f"{url}/api/status", timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"jupyter lab did not start: {log_path.read_text()[-3000:]}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()  # the server shuts its kernels down on SIGTERM
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture
+def screenshot_dir(tmp_path):
+    folder = Path(os.environ.get("NQX_SCREENSHOT_DIR", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _select(page, description: str):
+    """The ``<select>`` of the ipywidgets Dropdown whose description is ``description``."""
+    label = page.locator("label.widget-label", has_text=re.compile(rf"^{re.escape(description)}$"))
+    return page.locator(".widget-dropdown", has=label).locator("select")
+
+
+def _widget_text(page, contains: str):
+    return page.locator(".widget-html-content", has_text=contains).first
+
+
+def _error_outputs(page) -> list[str]:
+    """Error text anywhere in the notebook: stderr/traceback outputs, inside widgets too."""
+    selectors = (
+        "[data-mime-type='application/vnd.jupyter.stderr']",
+        ".jp-OutputArea-output:has-text('Traceback')",
+        ".nqx-error",  # the app's own error messages (shown instead of raising)
+        ".nqx-log-error",
+    )
+    return [text for sel in selectors for text in page.locator(sel).all_inner_texts()]
+
+
+def _run_helper(page, n_sites: int) -> list[list[float]]:
+    """Run the helper cell; the display coordinates of the ``n_sites`` sites it prints."""
+    helper = page.locator(".jp-Cell").nth(2)
+    helper.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    output = helper.locator(".jp-OutputArea-output")
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        texts = output.all_inner_texts()
+        if texts:
+            try:
+                sites = json.loads(texts[0])["sites"]
+            except (ValueError, KeyError):
+                sites = []
+            if len(sites) == n_sites:
+                return sites
+        page.wait_for_timeout(200)
+    raise AssertionError(f"helper cell did not report {n_sites} sites: {output.all_inner_texts()}")
+
+
+def _sigma(page) -> str:
+    """The configuration the orbit view shows, as ``+``/``−`` per site."""
+    text = _widget_text(page, "orbit size").inner_text()
+    return re.search(r"σ = ([+−]+)", text).group(1)
+
+
+def test_explorer_in_jupyterlab(lab, screenshot_dir):
+    from playwright.sync_api import expect, sync_playwright
+
+    console_errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1250})
+            # Every wait is bounded (a stuck kernel fails the test instead of hanging it).
+            page.set_default_timeout(TIMEOUT_MS)
+            expect.set_options(timeout=TIMEOUT_MS)
+            # JupyterLab may ask for a kernel at any time (late under load): accept it.
+            page.add_locator_handler(
+                page.locator(".jp-Dialog .jp-mod-accept"),
+                lambda button: button.click(),
+                no_wait_after=True,
+            )
+            page.on(
+                "console",
+                lambda msg: console_errors.append(msg.text) if msg.type == "error" else None,
+            )
+            page.on("pageerror", lambda err: console_errors.append(f"page error: {err}"))
+
+            # -- open the notebook; accept a kernel dialog if JupyterLab shows one
+            page.goto(f"{lab}/lab/tree/{NOTEBOOK.name}")
+            page.wait_for_selector(".jp-Notebook")
+            page.wait_for_function("window.jupyterapp !== undefined")
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+            page.evaluate("window.jupyterapp.commands.execute('application:toggle-left-area')")
+
+            # -- run it and wait for the widgets (the first jax cell takes ~10 s); clicking a
+            # cell first makes this notebook the one JupyterLab's commands act on
+            page.locator(".jp-Cell .jp-InputPrompt").first.click()
+            page.wait_for_function(KERNEL_READY)
+            # (not awaiting the command's promise: it only settles once every cell ran)
+            page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+            expect(_widget_text(page, "orbit size")).to_contain_text("group T(3x3)")
+            helper_output = page.locator(".jp-Cell").nth(2).locator(".jp-OutputArea-output")
+            expect(helper_output).to_contain_text('{"sites": [[')  # the last cell ran too
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+            page.wait_for_timeout(1000)  # let ipympl paint the canvases
+            canvas = page.locator(f".{CANVAS_CLASS} .jupyter-matplotlib-canvas-div")
+            expect(canvas).to_be_visible()
+            expect(page.locator(".widget-tab .lm-TabBar-tab")).to_have_count(9)
+            page.locator(".jp-Cell").nth(1).scroll_into_view_if_needed()
+            page.screenshot(path=str(screenshot_dir / "explorer.png"))
+
+            # -- change the lattice: Square 3x3 -> Chain (8 sites); every view follows
+            _select(page, "lattice").select_option("Chain")
+            expect(_widget_text(page, "orbit size")).to_contain_text("group T(8)")
+            expect(_widget_text(page, "nearest-neighbour bonds")).to_contain_text("N = 8 sites")
+
+            # -- change the character on the Character tab: k = 2π/8
+            page.locator(".widget-tab .lm-TabBar-tab", has_text="Character").click()
+            irrep = _select(page, "irrep")
+            # ipywidgets writes option labels with non-breaking spaces
+            options = irrep.evaluate("el => Array.from(el.options, o => o.text)")
+            options = [o.replace("\xa0", " ") for o in options]
+            assert "1: k=1/8 (dim 1)" in options, options
+            irrep.select_option(index=options.index("1: k=1/8 (dim 1)"))
+            terms = page.locator(".nqx-terms")
+            expect(terms).to_contain_text("0.7071−0.7071i")  # χ(t_1) = exp(-2πi/8)
+            expect(page.locator(".nqx-character-table")).to_be_visible()
+
+            # -- click site 2 on the orbit view's canvas: its spin flips everywhere
+            sites = _run_helper(page, 8)
+            before = _sigma(page)
+            canvas.scroll_into_view_if_needed()
+            pixels_before = canvas.screenshot()
+            box = canvas.bounding_box()
+            x, y = sites[2]
+            page.mouse.click(box["x"] + x, box["y"] + y)
+            flipped = before[:2] + ("−" if before[2] == "+" else "+") + before[3:]
+            expect(_widget_text(page, "orbit size")).to_contain_text(f"σ = {flipped}")
+            page.wait_for_timeout(500)  # let ipympl paint the redrawn canvas
+            assert canvas.screenshot() != pixels_before, "the canvas did not redraw"
+            expect(
+                page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+            ).to_have_count(1)
+            page.locator(".widget-tab .lm-TabBar-tab", has_text="Lattice").click()
+            page.locator(".jp-Cell").nth(1).scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(screenshot_dir / "explorer-chain-k.png"))
+
+            # -- nothing went wrong on either side
+            assert _error_outputs(page) == []
+        finally:
+            browser.close()
+    assert console_errors == []
