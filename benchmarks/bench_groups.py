@@ -53,8 +53,9 @@ def run(repeats: int = 5) -> list[dict]:
     """Median seconds for 'space group + character table' per case.
 
     Returns:
-        one dict per case: ``case``, ``order``, ``n_irreps``, ``ours_s``, ``netket_s``
-        (``None`` when NetKet is not importable) and ``speedup`` (NetKet / ours).
+        one row per case in ``benchmarks/run.py``'s format: ``name``, ``value`` (our
+        seconds), ``unit``, ``netket`` (NetKet's seconds, ``None`` when not importable),
+        ``better`` and ``notes``.
     """
     results = []
     for label, kind, args, order in CASES:
@@ -66,12 +67,12 @@ def run(repeats: int = 5) -> list[dict]:
         netket_s = _median_time(reference, max(1, repeats // 2)) if reference else None
         results.append(
             {
-                "case": label,
-                "order": order,
-                "n_irreps": n_irreps,
-                "ours_s": ours_s,
-                "netket_s": netket_s,
-                "speedup": (netket_s / ours_s) if netket_s else None,
+                "name": f"space group + character table, {label}",
+                "value": ours_s,
+                "unit": "s",
+                "netket": netket_s,
+                "better": "lower",
+                "notes": f"order {order}, {n_irreps} irreps; median of {repeats}",
             }
         )
     return results
@@ -79,12 +80,5 @@ def run(repeats: int = 5) -> list[dict]:
 
 if __name__ == "__main__":
     for row in run():
-        nk_part = (
-            f"NetKet {row['netket_s'] * 1e3:8.1f} ms  (x{row['speedup']:.1f})"
-            if row["netket_s"] is not None
-            else "NetKet not installed"
-        )
-        print(
-            f"{row['case']:>18}  |G|={row['order']:5d}  irreps={row['n_irreps']:3d}  "
-            f"ours {row['ours_s'] * 1e3:8.1f} ms  {nk_part}"
-        )
+        netket = "not installed" if row["netket"] is None else f"{row['netket'] * 1e3:.1f} ms"
+        print(f"{row['name']}: {row['value'] * 1e3:.1f} ms (NetKet {netket}); {row['notes']}")

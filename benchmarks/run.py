@@ -31,7 +31,9 @@ def import_time(repeats: int = 5) -> list[dict]:
     def median_import(module: str) -> float | None:
         times = []
         for _ in range(repeats):
-            code = f"import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
+            code = (
+                f"import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
+            )
             out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
             if out.returncode != 0:
                 return None
@@ -42,8 +44,14 @@ def import_time(repeats: int = 5) -> list[dict]:
     ours = median_import("nqs_explorer")
     theirs = median_import("netket")
     return [
-        dict(name="import nqs_explorer", value=ours, unit="s", netket=theirs, better="lower",
-             notes="fresh interpreter; target <= 1.5 s")
+        dict(
+            name="import nqs_explorer",
+            value=ours,
+            unit="s",
+            netket=theirs,
+            better="lower",
+            notes="fresh interpreter; target <= 1.5 s",
+        )
     ]
 
 
@@ -112,8 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         "" if args.only == list(SUITES) else " --only " + " ".join(args.only)
     )
     lines = ["# Benchmark results", "", f"Made by `{command}`.", "", *_machine(), ""]
-    lines += ["| figure | nqs_explorer | NetKet | ratio (≥1: we are faster) | notes |",
-              "|---|---|---|---|---|"]
+    lines += [
+        "| figure | nqs_explorer | NetKet | ratio (≥1: we are faster) | notes |",
+        "|---|---|---|---|---|",
+    ]
     for row in rows:
         lines.append(
             f"| {row['name']} | {_fmt(row.get('value'), row['unit'])} | "

@@ -99,7 +99,11 @@ def test_symmexpsum_rbm(group_name, param_dtype, rng):
     complex_ = [i for i in one_d if not np.allclose(table[i].imag, 0)]
     for cid in [0, *negative[:1], *complex_[:1]]:
         chi = table[cid].real if np.allclose(table[cid].imag, 0) else table[cid]
-        ours = SymmExpSum(RBM(alpha=1, param_dtype=param_dtype), group, characters=chi)
+        # The reference (gather) formulation, which sums the terms in NetKet's order; the
+        # faster kernel path is checked against it in test_symm_dense_first.py.
+        ours = SymmExpSum(
+            RBM(alpha=1, param_dtype=param_dtype), group, characters=chi, strategy="gather"
+        )
         theirs = nk.nn.blocks.SymmExpSum(
             nk.models.RBM(alpha=1, param_dtype=param_dtype),
             nk_group,

@@ -146,16 +146,24 @@ def test_terms_against_numpy_on_the_square_6x6_space_group(rng):
         np.testing.assert_allclose(np.asarray(terms).T, expected[:n], rtol=1e-12, atol=1e-12)
 
 
-def test_traced_permutations_under_jit(rng):
+def test_orbit_log_terms_with_a_traced_group(monkeypatch, rng):
+    """The pure function for kernels that take the group as an argument (no recompiles)."""
     group = nqx.graph.Square(3).space_group()
     perms = np.asarray(group.to_array())
-    module = RBM(alpha=2)
     x = np.sign(rng.standard_normal((5, 9)))
-    variables = random_variables(module, x, rng)
-    out = jax.jit(lambda v, x, p: permuted_kernel_log_terms(module, v, x, p))(variables, x, perms)
-    expected = np.asarray(module.apply(variables, x[:, perms].reshape(-1, 9))).reshape(5, -1)
-    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
-    kernel = np.asarray(variables["params"]["Dense"]["kernel"])
+    monkeypatch.setattr(symm, "BLOCK_BYTES", {jax.default_backend(): 1})  # blocks of 1 row
+    for module in (RBM(alpha=2), MLP(hidden_dims=(3,))):
+        variables = random_variables(module, x, rng)
+        expected = np.asarray(module.apply(variables, x[:, perms].reshape(-1, 9))).reshape(5, -1)
+        for strategy in ("gather", "kernel", "auto"):
+            out = jax.jit(symm.orbit_log_terms, static_argnums=(0, 4))(
+                module, variables, x, perms, strategy
+            )
+            np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+    rbm_variables = random_variables(RBM(), x, rng)
+    with pytest.raises(ValueError, match="strategy must be one of"):
+        symm.orbit_log_terms(RBM(), rbm_variables, x, perms, "fast")
+    kernel = np.asarray(rbm_variables["params"]["Dense"]["kernel"])
     columns = np.asarray(permuted_kernels(kernel, perms))  # (N, |G|, H)
     np.testing.assert_allclose(np.einsum("bn,ngh->bgh", x, columns), x[:, perms] @ kernel)
 

@@ -327,9 +327,13 @@ def test_round_off_imaginary_parts_count_as_real(rng):
     noisy_pi = np.exp(-1j * np.pi * np.arange(6))  # ±1 with ~1e-16 imaginary parts
     assert np.abs(noisy_pi.imag).max() > 0
     variables = random_variables(SymmExpSum(module, group), x, rng)
-    out = jax.jit(SymmExpSum(module, group, characters=noisy_trivial).apply)(variables, x)
+    out = jax.jit(SymmExpSum(module, group, characters=noisy_trivial, strategy="gather").apply)(
+        variables, x
+    )
     assert out.dtype == jnp.float64
-    out = jax.jit(SymmExpSum(module, group, characters=noisy_pi).apply)(variables, x)
+    out = jax.jit(SymmExpSum(module, group, characters=noisy_pi, strategy="gather").apply)(
+        variables, x
+    )
     terms = _numpy_rbm(variables["params"]["module"], x[:, group.to_array()])
     s = np.mean((-1.0) ** np.arange(6) * np.exp(terms), axis=1)
     np.testing.assert_array_equal(out.imag, np.where(s < 0, np.pi, 0.0))  # exactly 0 or π

@@ -1,7 +1,8 @@
 """Orbit log-amplitudes of dense-first modules from |G| permuted kernels (no gathered batch).
 
 For a module whose first layer is dense, ``W^T (T_g σ) = (W_g)^T σ`` with the rows of the
-kernel permuted, ``W_g[k] = W[g⁻¹ ⋅ k]`` (``W_g = W[argsort(perm_g)]``). The first layer of
+kernel permuted, ``W_g = W[argsort(perm_g)]``, i.e. ``W_g[k] = W[g(k)]`` since
+``perm_g[j] = g⁻¹(j)`` (docs/ARCHITECTURE.md). The first layer of
 all ``|G|`` terms is then one matrix product of the batch ``(B, N)`` against the
 ``(N, |G|·H)`` matrix of permuted kernels, and the ``(B·|G|, N)`` gathered copies of the
 batch that the reference formulation builds are never made.

@@ -101,6 +101,55 @@ def map_blocks(fn, x: jax.Array, rows: int | None) -> jax.Array:
     return out.reshape(n_blocks * rows, *out.shape[2:])[:n]
 
 
+def auto_strategy(module, backend: str | None = None) -> str:
+    """``"kernel"`` or ``"gather"``: what ``strategy="auto"`` picks for ``module``.
+
+    From `AUTO_KERNEL` for ``backend`` (default: `jax.default_backend()`).
+    """
+    kernel_types = AUTO_KERNEL.get(backend or jax.default_backend(), frozenset())
+    if supports_permuted_kernels(module) and type(module).__name__ in kernel_types:
+        return "kernel"
+    return "gather"
+
+
+def orbit_log_terms(module, variables, x: jax.Array, perms, strategy: str = "auto") -> jax.Array:
+    """``log ψ_θ(T_g x)`` for every configuration and group element, ``(B, |G|)``.
+
+    The pure function behind `SymmExpSum`: ``module`` is unbound, ``variables`` its
+    variables (parameters only), ``x`` ``(B, N)``, ``perms`` ``(|G|, N)`` (may be traced,
+    e.g. in a kernel that takes the group as an argument). The batch is cut into blocks
+    on backends in `BLOCK_BYTES`.
+
+    Args:
+        strategy: ``"gather"``, ``"kernel"`` (`RBM`/`MLP` only) or ``"auto"``
+            (`auto_strategy`).
+    """
+    if strategy == "auto":
+        strategy = auto_strategy(module)
+    if strategy not in ("gather", "kernel"):
+        raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
+    n_group, n_sites = perms.shape
+    if strategy == "kernel":
+
+        def evaluate(xb):
+            return permuted_kernel_log_terms(module, variables, xb, perms)
+
+        width = first_layer_width(module, variables["params"])
+    else:
+
+        def evaluate(xb):
+            xs = xb[:, perms].reshape(-1, n_sites)
+            return module.apply(variables, xs).reshape(-1, n_group)
+
+        leaves = jax.tree_util.tree_leaves(variables)
+        width = n_sites + max((leaf.shape[-1] for leaf in leaves if leaf.ndim), default=1)
+    itemsize = max(
+        [jnp.asarray(x).dtype.itemsize]
+        + [leaf.dtype.itemsize for leaf in jax.tree_util.tree_leaves(variables)]
+    )
+    return map_blocks(evaluate, jnp.asarray(x), block_rows(n_group * width * itemsize))
+
+
 class SymmExpSum(nn.Module):
     r"""Symmetrize a log-amplitude over a permutation group, projecting onto a character.
 
@@ -205,10 +254,7 @@ class SymmExpSum(nn.Module):
         """``"gather"`` or ``"kernel"``: the strategy used on the current default backend."""
         if self.strategy != "auto":
             return self.strategy
-        kernel_types = AUTO_KERNEL.get(jax.default_backend(), frozenset())
-        if supports_permuted_kernels(self.module) and type(self.module).__name__ in kernel_types:
-            return "kernel"
-        return "gather"
+        return auto_strategy(self.module)
 
     def _symmetrized_log_terms(self, x: jax.Array) -> jax.Array:
         """``(|G|, ...)`` log-amplitudes ``log ψ_θ(T_g σ)`` for configurations ``(..., N)``."""
@@ -227,28 +273,9 @@ class SymmExpSum(nn.Module):
         if self.is_initializing():
             return self._gathered_log_terms(flat, perms).T.reshape(n_group, *batch)
         module, variables = self.module.unbind()
-        if self.resolved_strategy() == "kernel":
-
-            def evaluate(xb):
-                return permuted_kernel_log_terms(module, variables, xb, perms)
-
-            width = first_layer_width(module, variables["params"])
-        elif set(variables) <= {"params"}:
-
-            def evaluate(xb):
-                xs = xb[:, perms].reshape(-1, n_sites)
-                return module.apply(variables, xs).reshape(-1, n_group)
-
-            leaves = jax.tree_util.tree_leaves(variables)
-            width = n_sites + max((leaf.shape[-1] for leaf in leaves if leaf.ndim), default=1)
-        else:  # other collections (state): run the bound module once, unblocked
+        if set(variables) - {"params"}:  # state: run the bound module once, unblocked
             return self._gathered_log_terms(flat, perms).T.reshape(n_group, *batch)
-        itemsize = max(
-            [flat.dtype.itemsize]
-            + [leaf.dtype.itemsize for leaf in jax.tree_util.tree_leaves(variables)]
-        )
-        rows = block_rows(n_group * width * itemsize)
-        log_terms = map_blocks(evaluate, flat, rows)  # (B, |G|)
+        log_terms = orbit_log_terms(module, variables, flat, perms, self.resolved_strategy())
         # Only the small (..., |G|) output is transposed, never the configurations.
         return jnp.moveaxis(log_terms.reshape(*batch, n_group), -1, 0)
 
