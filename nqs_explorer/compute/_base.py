@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections import OrderedDict
 
 import jax
 import numpy as np
@@ -85,6 +86,34 @@ def records_timing(method):
                 self._timings = None
 
     return wrapper
+
+
+#: Module classes per (model structure, parameter shapes), most recent last. Tracing a
+#: model abstractly takes ~10 ms; a new character or seed keeps the model's structure.
+_MODULE_CLASSES: OrderedDict = OrderedDict()
+_MODULE_CLASSES_MAX = 64
+
+
+def _module_classes(model, key_model, variables, n_sites: int) -> dict:
+    """`module_classes` of ``model`` on ``(1, n_sites)`` inputs, cached under ``key_model``
+    (the model with what does not change the module structure, the character, left out).
+    """
+    leaves, treedef = jax.tree_util.tree_flatten(variables)
+    key = (
+        key_model,
+        int(n_sites),
+        treedef,
+        tuple((np.shape(leaf), np.dtype(leaf.dtype).str) for leaf in leaves),
+    )
+    found = _MODULE_CLASSES.get(key)
+    if found is None:
+        x = jax.ShapeDtypeStruct((1, int(n_sites)), np.float64)
+        found = module_classes(model, variables, x)
+        _MODULE_CLASSES[key] = found
+        while len(_MODULE_CLASSES) > _MODULE_CLASSES_MAX:
+            _MODULE_CLASSES.popitem(last=False)
+    _MODULE_CLASSES.move_to_end(key)
+    return found
 
 
 class SessionBase:
@@ -228,8 +257,13 @@ class SessionBase:
         """One row per parameter leaf (path, module, shape, dtype, count, bytes, stats)."""
         state = self._state
         if "modules" not in state.memo:
-            x = jax.ShapeDtypeStruct((1, state.hilbert.size), np.float64)
-            state.memo["modules"] = module_classes(state.model, state.variables, x)
+            # the character does not change which module owns which parameter
+            key_model = state.model
+            if state.setup.symmetrize:
+                key_model = key_model.clone(character_id=None, characters=None)
+            state.memo["modules"] = _module_classes(
+                state.model, key_model, state.variables, state.hilbert.size
+            )
         return summarize(state.variables, state.memo["modules"])
 
     @staticmethod

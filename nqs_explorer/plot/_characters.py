@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
@@ -60,8 +61,9 @@ def _collapse_to_classes(table, classes, class_names):
     return collapsed, labels
 
 
-def _table_axes(rows, cols, cell: float, font: float, rotate: bool, title: str) -> Axes:
-    """Axes of a new figure sized so every cell is ``cell`` inches and the labels fit."""
+def _table_geometry(rows, cols, cell: float, font: float, rotate: bool, title: str):
+    """Figure size (inches) and axes rectangle (figure fractions) of a new figure sized so
+    every cell is ``cell`` inches and the labels fit."""
     left = 0.3 + 0.075 * font / 9 * max(len(r) for r in rows)
     bottom = 0.55 + (0.065 * font / 9 * max(len(c) for c in cols) if rotate else 0.2)
     right, top = 1.1, 0.45
@@ -70,8 +72,72 @@ def _table_axes(rows, cols, cell: float, font: float, rotate: bool, title: str) 
     height = bottom + max(table_h, 1.5) + top
     x0 = left + 0.5 * (width - left - right - table_w)
     y0 = bottom + 0.5 * (max(table_h, 1.5) - table_h)
-    fig = new_figure((width, height))
-    return fig.add_axes((x0 / width, y0 / height, table_w / width, table_h / height))
+    return (width, height), (x0 / width, y0 / height, table_w / width, table_h / height)
+
+
+@dataclass
+class _Table:
+    """A checked character table, collapsed to classes when too wide, and its layout."""
+
+    table: np.ndarray
+    rows: list
+    cols: list
+    note: str
+    column_axis: str
+    label_step: int
+    cell: float
+    font: float
+    rotate: bool
+    title: str
+
+
+def _prepare(table, irrep_labels, column_labels, classes, class_names, max_columns, title):
+    table = as_array(table, "table", ndim=2).astype(complex)
+    require_finite(table, "character table")
+    n_rows, n_cols = table.shape
+    if n_rows == 0 or n_cols == 0:
+        raise ValueError(f"character table is empty (shape {table.shape})")
+    rows = check_labels(irrep_labels, n_rows, "irrep_labels")
+    cols = check_labels(column_labels, n_cols, "column_labels")
+    column_axis = "group element"
+    note = ""
+    label_step = 1
+    if n_cols > max_columns:
+        if classes is not None:
+            table, cols = _collapse_to_classes(table, classes, class_names)
+            note = f"{n_cols} elements shown as {len(cols)} classes"
+            column_axis = "conjugacy class"
+            n_cols = table.shape[1]
+        else:
+            label_step = int(np.ceil(n_cols / max_columns))
+            note = f"{n_cols} elements, one label per {label_step} columns"
+    cell = 0.5 if n_cols <= 12 else 0.34 if n_cols <= 40 else 0.2
+    font = 9 if n_cols <= 12 else 8 if n_cols <= 40 else 6
+    rotate = n_cols > 6 or max(len(c) for c in cols) > 4
+    if title is None:
+        title = f"character table: {n_rows} irreps" + (f"; {note}" if note else "")
+    return _Table(table, rows, cols, note, column_axis, label_step, cell, font, rotate, title)
+
+
+def character_table_layout(
+    table,
+    irrep_labels,
+    column_labels,
+    *,
+    classes=None,
+    class_names=None,
+    max_columns: int = 100,
+    title: str | None = None,
+):
+    """The figure size (inches) and axes rectangle (figure fractions) that
+    :func:`draw_character_table` gives a new figure, without drawing it.
+
+    Returns:
+        ``((width, height), (left, bottom, width, height))``; arguments as for
+        :func:`draw_character_table`.
+    """
+    t = _prepare(table, irrep_labels, column_labels, classes, class_names, max_columns, title)
+    return _table_geometry(t.rows, t.cols, t.cell, t.font, t.rotate, t.title)
 
 
 def draw_character_table(
@@ -114,35 +180,15 @@ def draw_character_table(
     Raises:
         ValueError: non-finite entries, labels that do not match the shape.
     """
-    table = as_array(table, "table", ndim=2).astype(complex)
-    require_finite(table, "character table")
+    t = _prepare(table, irrep_labels, column_labels, classes, class_names, max_columns, title)
+    table, rows, cols, font, title = t.table, t.rows, t.cols, t.font, t.title
     n_rows, n_cols = table.shape
-    if n_rows == 0 or n_cols == 0:
-        raise ValueError(f"character table is empty (shape {table.shape})")
-    rows = check_labels(irrep_labels, n_rows, "irrep_labels")
-    cols = check_labels(column_labels, n_cols, "column_labels")
-    column_axis = "group element"
-    note = ""
-    label_step = 1
-    if n_cols > max_columns:
-        if classes is not None:
-            table, cols = _collapse_to_classes(table, classes, class_names)
-            note = f"{n_cols} elements shown as {len(cols)} classes"
-            column_axis = "conjugacy class"
-            n_cols = table.shape[1]
-        else:
-            label_step = int(np.ceil(n_cols / max_columns))
-            note = f"{n_cols} elements, one label per {label_step} columns"
+    label_step, column_axis, rotate = t.label_step, t.column_axis, t.rotate
     if annotate is None:
         annotate = n_cols <= ANNOTATE_MAX_COLUMNS and n_rows <= ANNOTATE_MAX_COLUMNS
-
-    cell = 0.5 if n_cols <= 12 else 0.34 if n_cols <= 40 else 0.2
-    font = 9 if n_cols <= 12 else 8 if n_cols <= 40 else 6
-    rotate = n_cols > 6 or max(len(c) for c in cols) > 4
-    if title is None:
-        title = f"character table: {n_rows} irreps" + (f"; {note}" if note else "")
     if ax is None:
-        ax = _table_axes(rows, cols, cell, font, rotate, title)
+        size, rect = _table_geometry(rows, cols, t.cell, font, rotate, title)
+        ax = new_figure(size).add_axes(rect)
     else:
         check_axes(ax)
 

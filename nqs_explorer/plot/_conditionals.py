@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
@@ -13,7 +15,7 @@ from ._checks import as_array, check_site_set, require_finite
 from ._configuration import FADED_BOND_COLOR, state_name
 from ._geometry import lattice_geometry, marker_diameter, set_lattice_view
 from ._lattice import draw_bonds, lattice_axes
-from ._style import BLACK, SEQUENTIAL_CMAP, VERMILLION, add_colorbar, text_color_on
+from ._style import BLACK, SEQUENTIAL_CMAP, VERMILLION, add_colorbar, check_axes, text_color_on
 
 PROBABILITY_TOL = 1e-9
 #: Opacity of the sites that the sampler has not reached yet.
@@ -80,6 +82,95 @@ def draw_conditionals(
     Raises:
         ValueError: wrong shapes, non-finite or out-of-range probabilities, bad indices.
     """
+    prepared = _prepare(
+        lattice, probs, site, receptive_field, local_state_index, local_states, title
+    )
+    geom = prepared.geom
+    bounds = geom.bounds()
+    if ax is None:
+        chain = geom.ndim == 1
+        ax = lattice_axes(
+            geom, None, bounds, top=0.7 if chain else 0.4, bottom=0.9 if chain else 0.45, right=1.1
+        )
+    set_lattice_view(ax, bounds)
+    diameter = marker_diameter(ax, geom, bounds, 0.62)
+    draw_bonds(
+        ax, geom, show_images=False, marker_size=diameter, color=FADED_BOND_COLOR, linewidth=1.2
+    )
+    mappable = mpl.cm.ScalarMappable(norm=Normalize(0.0, 1.0), cmap=prepared.cmap)
+    add_colorbar(ax, mappable, label=colorbar_label(prepared.state_text), min_inches=1.2)
+    _draw_site_values(ax, prepared, diameter, show_values)
+    return ax.figure
+
+
+def update_conditionals(
+    ax: Axes,
+    lattice,
+    probs,
+    site: int,
+    *,
+    receptive_field=None,
+    local_state_index: int = -1,
+    local_states=None,
+    show_values: bool | None = None,
+    title: str | None = None,
+) -> None:
+    """Redraw the conditionals of an axes that :func:`draw_conditionals` drew, in place.
+
+    For a new site, configuration or model on the same lattice and local state: the
+    site markers, rings, values, legend and title are replaced; the bonds and the colour
+    bar stay (several times cheaper than clearing the axes and drawing again, and the
+    same picture). Arguments as for :func:`draw_conditionals`.
+
+    Raises:
+        ValueError: as :func:`draw_conditionals`, or when the colour bar is for another
+            local state (draw again instead).
+    """
+    check_axes(ax)
+    prepared = _prepare(
+        lattice, probs, site, receptive_field, local_state_index, local_states, title
+    )
+    label = colorbar_label(prepared.state_text)
+    if [c.get_ylabel() for c in ax.child_axes] != [label]:
+        raise ValueError(f"these axes have no colour bar {label!r}: draw the conditionals anew")
+    for artist in value_artists(ax):
+        artist.remove()
+    diameter = marker_diameter(ax, prepared.geom, prepared.geom.bounds(), 0.62)
+    _draw_site_values(ax, prepared, diameter, show_values)
+
+
+def colorbar_label(state_text: str) -> str:
+    """Label of the probability colour bar for local state ``state_text``."""
+    return f"p(σ_i = {state_text} | σ_<i)"
+
+
+def value_artists(ax: Axes) -> list:
+    """What :func:`update_conditionals` replaces: markers, rings, values, legend, title."""
+    found = [a for a in ax.get_children() if _is_value_gid(a.get_gid())]
+    legend = ax.get_legend()
+    return found + ([legend] if legend is not None else [])
+
+
+def _is_value_gid(gid) -> bool:
+    return gid is not None and (
+        gid in ("sites", "receptive-field", "current-site") or gid.startswith("value-")
+    )
+
+
+@dataclass
+class _Prepared:
+    """Checked inputs of a conditional map."""
+
+    geom: object
+    values: np.ndarray
+    site: int
+    state_text: str
+    field: np.ndarray | None
+    cmap: object
+    title: str | None
+
+
+def _prepare(lattice, probs, site, receptive_field, local_state_index, local_states, title):
     geom = lattice_geometry(lattice)
     n = geom.n_nodes
     probs = check_probabilities(probs, n)
@@ -111,21 +202,25 @@ def draw_conditionals(
     field = (
         None if receptive_field is None else check_site_set(receptive_field, n, "receptive_field")
     )
-
-    bounds = geom.bounds()
-    if ax is None:
-        chain = geom.ndim == 1
-        ax = lattice_axes(
-            geom, None, bounds, top=0.7 if chain else 0.4, bottom=0.9 if chain else 0.45, right=1.1
-        )
-    set_lattice_view(ax, bounds)
-    diameter = marker_diameter(ax, geom, bounds, 0.62)
-    draw_bonds(
-        ax, geom, show_images=False, marker_size=diameter, color=FADED_BOND_COLOR, linewidth=1.2
+    if title is None:
+        title = f"conditionals p(σ_i = {state_text} | σ_<i), sampling site {site}"
+    return _Prepared(
+        geom=geom,
+        values=values,
+        site=site,
+        state_text=state_text,
+        field=field,
+        cmap=mpl.colormaps[SEQUENTIAL_CMAP],
+        title=title,
     )
-    norm = Normalize(0.0, 1.0)
-    cmap = mpl.colormaps[SEQUENTIAL_CMAP]
-    colors = cmap(norm(values))
+
+
+def _draw_site_values(ax: Axes, prepared: _Prepared, diameter: float, show_values) -> None:
+    """Sites coloured by probability, the rings, the values, the legend and the title."""
+    geom, values, site, field = prepared.geom, prepared.values, prepared.site, prepared.field
+    n = geom.n_nodes
+    cmap = prepared.cmap
+    colors = cmap(Normalize(0.0, 1.0)(values))
     colors[site + 1 :, 3] = UNSAMPLED_ALPHA
     sites = ax.scatter(
         geom.positions[:, 0],
@@ -179,8 +274,6 @@ def draw_conditionals(
                 fontsize=float(np.clip(0.32 * diameter, 5, 9)),
                 gid=f"value-{i}",
             )
-    mappable = mpl.cm.ScalarMappable(norm=norm, cmap=cmap)
-    add_colorbar(ax, mappable, label=f"p(σ_i = {state_text} | σ_<i)", min_inches=1.2)
     handles = [
         Line2D(
             [],
@@ -230,8 +323,4 @@ def draw_conditionals(
         handletextpad=0.3,
         columnspacing=1.0,
     )
-    if title is None:
-        title = f"conditionals p(σ_i = {state_text} | σ_<i), sampling site {site}"
-    if title:
-        ax.set_title(title, fontsize=10)
-    return ax.figure
+    ax.set_title(prepared.title or "", fontsize=10)

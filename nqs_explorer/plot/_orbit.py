@@ -9,7 +9,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
 
 from ._checks import check_configurations, check_labels, check_site_set, resolve_local_states
-from ._gallery import add_state_legend, draw_panels, gallery_layout
+from ._gallery import add_state_legend, draw_panels, gallery_layout, gallery_size
 from ._geometry import lattice_geometry
 from ._style import add_phase_colorbar, format_phase, phase_colors
 from ._terms import are_real, check_terms, draw_terms
@@ -34,6 +34,30 @@ def _inset_inches(fig, spec, left: float, right: float, bottom: float, top: floa
         box.x1 - right / width,
         box.y1 - top / height,
     )
+
+
+def orbit_gallery_size(lattice, n_panels: int, *, with_terms: bool = True) -> tuple[float, float]:
+    """The size (inches) :func:`draw_orbit_gallery` gives a new figure of ``n_panels``
+    panels (with the complex-plane panel when ``with_terms``), without drawing it."""
+    bounds = lattice_geometry(lattice).bounds()
+    return gallery_size(
+        int(n_panels),
+        bounds,
+        title_lines=1 + bool(with_terms),
+        side_inches=TERMS_PANEL_INCHES if with_terms else 0.0,
+        suptitle=True,
+    )
+
+
+def place_terms_axes(terms_ax, terms: np.ndarray, names) -> None:
+    """Fit the complex-plane axes of a gallery into its grid cell.
+
+    Real terms are drawn one row each, labelled with the element names on the left, so
+    they get a wider left margin; the right margin holds the phase colour bar.
+    """
+    left = max(0.75, 0.3 + 0.06 * max(map(len, names))) if are_real(terms) else 0.75
+    fig = terms_ax.get_figure(root=False)
+    terms_ax.set_position(_inset_inches(fig, terms_ax.get_subplotspec(), left, 1.05, 0.5, 0.05))
 
 
 def draw_orbit_gallery(
@@ -139,9 +163,7 @@ def draw_orbit_gallery(
                 )
             )
         terms_ax = gallery.fig.add_subplot(gallery.side, gid="terms")
-        # real terms are drawn one row each, labelled with the element names on the left
-        left = max(0.75, 0.3 + 0.06 * max(map(len, names))) if are_real(terms) else 0.75
-        terms_ax.set_position(_inset_inches(gallery.fig, gallery.side, left, 1.05, 0.5, 0.05))
+        place_terms_axes(terms_ax, terms, names)
         draw_terms(terms, terms_ax, labels=names)
         add_phase_colorbar(terms_ax, label="arg t")
     add_state_legend(gallery.fig, states)

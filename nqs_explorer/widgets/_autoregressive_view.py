@@ -8,9 +8,14 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import plot
+from ..plot._conditionals import update_conditionals, value_artists
+from ..plot._gallery import samples_gallery_size
 from ._figure import LiveFigure
 from ._state import AppState
 from ._view import View, set_if_changed, set_options
+
+#: Samples drawn as lattice panels (all of them enter the statistics below the panels).
+SAMPLES_SHOWN = 16
 
 NOT_AUTOREGRESSIVE = (
     "<i>{name} is not autoregressive: it has no conditionals p(σ_i | σ_&lt;i) and cannot be "
@@ -87,7 +92,7 @@ class AutoregressiveView(View):
             ]
         )
         self.root = widgets.VBox([self.explanation, self.message, self.body])
-        self._lattice_key = None
+        self._lattice_key = self._map_key = None
         self.sync()
 
     @property
@@ -138,29 +143,48 @@ class AutoregressiveView(View):
         fields = self.state.receptive_fields()
         site = int(self.site.value)
         figure = self.conditionals_figure
-        ax = figure.figure.axes[0] if figure.figure.axes else figure.reset()
-        ax.clear()
-        plot.draw_conditionals(
-            self.state.session.lattice,
-            probs,
-            site,
-            ax=ax,
+        lattice = self.state.session.lattice
+        options = dict(
             receptive_field=fields[site],
             local_state_index=int(self.state_choice.value),
             local_states=self.state.local_states,
         )
-        figure.redraw()
+        # the bonds and the colour bar belong to the lattice and the local state shown;
+        # a new site, configuration or model only changes the values drawn over them
+        key = (self._lattice_key, options["local_state_index"], tuple(options["local_states"]))
+        if key == self._map_key and figure.figure.axes:
+            ax = figure.figure.axes[0]
+            update_conditionals(ax, lattice, probs, site, **options)
+            figure.set_dynamic(*self._dynamic_artists(ax), keep_background=True)
+            figure.update_dynamic()
+        else:
+            ax = figure.reset()
+            plot.draw_conditionals(lattice, probs, site, ax=ax, **options)
+            self._map_key = key
+            figure.set_dynamic(*self._dynamic_artists(ax))
+            figure.redraw()
         self.details.value = conditionals_html(
             probs, site, self.state.configuration, fields, self.state.local_states
         )
+
+    @staticmethod
+    def _dynamic_artists(ax) -> list:
+        """What a new site or configuration changes (see `LiveFigure.set_dynamic`)."""
+        return [*value_artists(ax), ax.title]
 
     def _draw_samples(self) -> None:
         samples, log_probs = self.state.sample(self.n_samples.value, self.sample_seed.value)
         lattice, states = self.state.session.lattice, self.state.local_states
         self.samples_figure.fill(
             lambda fig: plot.draw_samples(
-                lattice, samples, fig, log_probs=log_probs, local_states=states
-            )
+                lattice,
+                samples,
+                fig,
+                log_probs=log_probs,
+                local_states=states,
+                max_samples=SAMPLES_SHOWN,
+            ),
+            size=samples_gallery_size(lattice, min(len(samples), SAMPLES_SHOWN)),
         )
         self.samples_figure.redraw()
         mean_up = float(np.mean(samples == states[-1]))

@@ -8,6 +8,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import plot
+from ..plot._characters import character_table_layout
 from ._figure import LiveFigure
 from ._state import AppState
 from ._view import View, set_options
@@ -112,6 +113,6 @@ class CharacterPicker(View):
                 list(group.class_names),
             )
             title = f"{group.name}: characters by class"
-            natural = plot.draw_character_table(*args, title=title)
-            plot.draw_character_table(*args, ax=self.figure.mirror(natural)[0], title=title)
+            size, rect = character_table_layout(*args, title=title)
+            plot.draw_character_table(*args, ax=self.figure.layout(size, [rect])[0], title=title)
         self.figure.redraw()

@@ -16,7 +16,7 @@ from matplotlib.colors import Normalize
 from .. import plot
 from ..plot._orbit import place_terms_axes
 from ..plot._style import format_phase
-from ..plot._terms import update_terms
+from ..plot._terms import is_drawn_term, update_terms
 
 PHASE_NORM = Normalize(vmin=-np.pi, vmax=np.pi)
 
@@ -32,6 +32,33 @@ def find_artist(container, gid: str):
 def sites_of(ax):
     """The ``sites`` PathCollection of an Axes drawn by the plot layer."""
     return find_artist(ax, "sites")
+
+
+def stacked_above(ax, markers) -> list:
+    """The artists of ``ax`` drawn over any of the ``markers`` (a scatter collection).
+
+    A blit of ``markers`` must redraw these too (higher z-order, overlapping a marker's
+    box), or they would end up beneath the markers.
+    """
+    renderer = ax.figure.canvas.get_renderer()
+    centres = markers.get_offset_transform().transform(markers.get_offsets())
+    half = 0.5 * np.sqrt(np.max(markers.get_sizes())) * renderer.points_to_pixels(1.0)
+    covered = []
+    for other in ax.get_children():
+        if other is markers or not other.get_visible():
+            continue
+        if other.get_zorder() < markers.get_zorder():
+            continue
+        box = other.get_window_extent(renderer)
+        near = (
+            (centres[:, 0] + half > box.x0)
+            & (centres[:, 0] - half < box.x1)
+            & (centres[:, 1] + half > box.y0)
+            & (centres[:, 1] - half < box.y1)
+        )
+        if near.any():
+            covered.append(other)
+    return covered
 
 
 class SiteStyles:
@@ -79,20 +106,62 @@ def gallery_title(configs: np.ndarray, shown: int) -> str:
     return title
 
 
-def update_orbit_gallery(fig, styles: SiteStyles, orbit, shown: int) -> None:
-    """Update a gallery drawn by ``plot.draw_orbit_gallery`` for a new ``OrbitResult``."""
+def gallery_panels(fig) -> list:
+    """The lattice panels of an orbit gallery, in element order."""
+    return [ax for ax in fig.axes if ax.get_gid() != "terms"]
+
+
+def gallery_terms_axes(fig):
+    """The complex-plane axes of an orbit gallery."""
+    return next(ax for ax in fig.axes if ax.get_gid() == "terms")
+
+
+def terms_in_rows(terms_ax) -> bool:
+    """Whether the terms are drawn one row each (real terms) rather than in the plane."""
+    return terms_ax.get_aspect() == "auto"
+
+
+def gallery_dynamic_artists(fig) -> list:
+    """What :func:`update_orbit_gallery` changes while the framing stays (see
+    `LiveFigure.set_dynamic`): the panels' spins, frames and titles, the terms and their
+    axes' ticks, title and spines, and the figure title. The legend, the phase colour
+    bar, the bonds and, for real terms, the row labels stay in the background.
+    """
+    dynamic = []
+    for ax in gallery_panels(fig):
+        dynamic += [sites_of(ax), find_artist(ax, "phase-frame"), ax.title]
+    terms_ax = gallery_terms_axes(fig)
+    dynamic += [a for a in terms_ax.get_children() if is_drawn_term(a.get_gid())]
+    dynamic += [terms_ax.title, terms_ax.xaxis, *terms_ax.spines.values()]
+    if not terms_in_rows(terms_ax):
+        dynamic.append(terms_ax.yaxis)  # its ticks follow the limits
+    if fig._suptitle is not None:
+        dynamic.append(fig._suptitle)
+    return dynamic
+
+
+def update_orbit_gallery(fig, styles: SiteStyles, orbit, shown: int) -> bool:
+    """Update a gallery drawn by ``plot.draw_orbit_gallery`` for a new ``OrbitResult``.
+
+    Returns:
+        Whether only the artists of :func:`gallery_dynamic_artists` changed (False when
+        the terms switched between rows and the plane: the figure needs a full render).
+    """
     names = list(orbit.element_names)
     in_stab = np.zeros(len(names), bool)
     in_stab[np.asarray(orbit.stabilizer, dtype=int)] = True
     phase_colors = plot.phase_colormap()(PHASE_NORM(np.angle(orbit.terms)))
-    panels = [ax for ax in fig.axes if ax.get_gid() != "terms"][:shown]
-    for k, ax in enumerate(panels):
+    for k, ax in enumerate(gallery_panels(fig)[:shown]):
         styles.apply(sites_of(ax), orbit.configs[k])
         ax.title.set_text(panel_title(names[k], orbit.terms[k], in_stab[k]))
         find_artist(ax, "phase-frame").set_edgecolor(phase_colors[k])
-    terms_ax = next(ax for ax in fig.axes if ax.get_gid() == "terms")
+    terms_ax = gallery_terms_axes(fig)
+    rows_before = terms_in_rows(terms_ax)
     # the arrows, sum and framing change; the phase colour bar (a child axes) stays
-    place_terms_axes(terms_ax, orbit.terms, names)
     update_terms(terms_ax, orbit.terms, labels=names)
+    same_frame = terms_in_rows(terms_ax) == rows_before
+    if not same_frame:  # row labels need another margin than the complex plane
+        place_terms_axes(terms_ax, orbit.terms, names)
     if fig._suptitle is not None:
         fig._suptitle.set_text(gallery_title(orbit.configs, shown))
+    return same_frame

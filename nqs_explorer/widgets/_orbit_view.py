@@ -8,8 +8,15 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import plot
+from ..plot._orbit import orbit_gallery_size
 from ._figure import LiveFigure
-from ._inplace import SiteStyles, sites_of, update_orbit_gallery
+from ._inplace import (
+    SiteStyles,
+    gallery_dynamic_artists,
+    sites_of,
+    stacked_above,
+    update_orbit_gallery,
+)
 from ._state import AppState
 from ._view import View
 
@@ -164,10 +171,15 @@ class OrbitView(View):
             natural = plot.draw_configuration(session.lattice, sigma, **options)
             ax = self.configuration_figure.mirror(natural)[0]  # sized for this lattice
             plot.draw_configuration(session.lattice, sigma, ax=ax, **options)
+            # a new σ only repaints the spins (and the indices drawn over them): blit those
+            # over the rest of the drawing
+            sites = sites_of(ax)
+            self.configuration_figure.set_dynamic(sites, *stacked_above(ax, sites))
             self._config_key = key
+            self.configuration_figure.redraw()
         else:
             self._styles.apply(sites_of(self.configuration_figure.figure.axes[0]), sigma)
-        self.configuration_figure.redraw()
+            self.configuration_figure.update_dynamic()
 
     def _draw_orbit(self) -> None:
         session = self.state.session
@@ -177,6 +189,7 @@ class OrbitView(View):
             self.terms.value = ""
             if self._gallery_key is not None:
                 self.gallery_figure.figure.clear()
+                self.gallery_figure.set_dynamic()
                 self.gallery_figure.redraw()
             self._gallery_key = None
             return
@@ -185,8 +198,9 @@ class OrbitView(View):
         self.terms.value = terms_table_html(orbit)
         shown = min(len(group), MAX_PANELS)
         key = (self._config_key, group)
+        gallery = self.gallery_figure
         if key != self._gallery_key:
-            self.gallery_figure.fill(
+            gallery.fill(
                 lambda fig: plot.draw_orbit_gallery(
                     session.lattice,
                     orbit.configs,
@@ -196,9 +210,14 @@ class OrbitView(View):
                     stabilizer=orbit.stabilizer,
                     local_states=self.state.local_states,
                     max_panels=shown,
-                )
+                ),
+                size=orbit_gallery_size(session.lattice, shown),
             )
             self._gallery_key = key
-        else:
-            update_orbit_gallery(self.gallery_figure.figure, self._styles, orbit, shown)
-        self.gallery_figure.redraw()
+            gallery.set_dynamic(*gallery_dynamic_artists(gallery.figure))
+            gallery.redraw()
+            return
+        # value-only: the same framing, so re-render only what changed over the rest
+        same_frame = update_orbit_gallery(gallery.figure, self._styles, orbit, shown)
+        gallery.set_dynamic(*gallery_dynamic_artists(gallery.figure), keep_background=same_frame)
+        gallery.update_dynamic()

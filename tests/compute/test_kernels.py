@@ -109,3 +109,24 @@ def test_covariance_errors_vanish_for_a_covariant_amplitude():
 def test_static_arguments_must_be_hashable():
     with pytest.raises(TypeError, match="hashable"):
         K.call_kernel(K.log_psi, {}, configs(0), model=[1, 2])
+
+
+@pytest.mark.skipif(jax.default_backend() != "cpu", reason="the cheap options are for CPU")
+def test_one_configuration_kernels_compile_cheaply_with_the_same_numbers():
+    # an architecture change waits for these compilations; their runs take microseconds
+    for name in ("init", "orbit", "conditionals", "receptive_fields"):
+        assert K._compiler_options(name)["xla_backend_optimization_level"] == 0
+    # batched kernels keep XLA's full optimisation: their run time is what counts
+    for name in ("log_psi", "symm_log_psi", "sample", "symmetry_check", "symm_symmetry_check"):
+        assert K._compiler_options(name) is None
+    model = Toy(features=11)
+    variables = jax.tree_util.tree_map(
+        lambda v: 2 * v, model.init(jax.random.PRNGKey(3), configs(0))
+    )
+    sigma = configs(7, batch=1)[0]
+    out, _ = K.call_kernel(K.orbit, variables, sigma, CYCLIC, characters(1), module=model)
+    reference = jax.jit(K.orbit, static_argnames="module")(
+        variables, sigma, CYCLIC, characters(1), module=model
+    )
+    for key in ("log_terms", "terms", "total"):
+        np.testing.assert_allclose(out[key], reference[key], rtol=1e-13, err_msg=key)

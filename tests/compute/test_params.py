@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nqs_explorer.compute import Session, Setup
-from nqs_explorer.compute._params import summarize
+from nqs_explorer.compute._params import module_classes, summarize
 from nqs_explorer.models import AbstractARNN
 
 SETUPS = [
@@ -131,3 +131,37 @@ def test_complex_and_non_finite_leaves():
     assert w.min == pytest.approx(1.0)
     assert w.max == pytest.approx(5.0)
     assert w.std == pytest.approx(np.sqrt(np.mean(np.abs(values[:3] - 1j / 3) ** 2)))
+
+
+def test_a_new_character_or_seed_does_not_trace_the_model_again(monkeypatch):
+    from nqs_explorer.compute import _base
+
+    traced = []
+
+    def counting(model, variables, x):
+        traced.append(type(model).__name__)
+        return module_classes(model, variables, x)
+
+    monkeypatch.setattr(_base, "module_classes", counting)
+    session = Session(
+        Setup(
+            lattice="Chain",
+            extent=(5,),
+            group="translation",
+            symmetrize=True,
+            hyperparameters={"alpha": 3},
+        )  # a model no other test summarises
+    )
+    first = session.parameter_summary()
+    session.update(character_id=2)
+    second = session.parameter_summary()
+    session.update(seed=4)
+    third = session.parameter_summary()
+    assert len(traced) == 1
+    assert [(r.path, r.module) for r in first.rows] == [(r.path, r.module) for r in second.rows]
+    assert [(r.path, r.module) for r in third.rows] == [(r.path, r.module) for r in first.rows]
+    assert [r.mean for r in second.rows] == [r.mean for r in first.rows]  # same parameters
+    assert [r.mean for r in third.rows] != [r.mean for r in first.rows]  # re-initialised
+    session.update(hyperparameters={"alpha": 4})  # another structure: traced anew
+    assert session.parameter_summary().row("params/module/Dense/kernel").shape == (5, 20)
+    assert len(traced) == 2

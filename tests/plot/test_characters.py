@@ -122,3 +122,16 @@ def test_bad_tables_are_refused():
         draw_character_table(C4V, C4V_IRREPS, C4V_CLASSES, classes=[0, 0, 1, 1, 2], max_columns=3)
     with pytest.raises(ValueError, match="classes must be an integer array of shape"):
         draw_character_table(C4V, C4V_IRREPS, C4V_CLASSES, classes=[0, 1], max_columns=3)
+
+
+@pytest.mark.parametrize("n_columns", [3, 30, 140])
+def test_layout_without_drawing_is_the_layout_of_a_new_figure(n_columns, rng):
+    from nqs_explorer.plot._characters import character_table_layout
+
+    table = np.exp(2j * np.pi * rng.integers(0, 4, size=(5, n_columns)) / 4)
+    labels = [f"irrep {k}" for k in range(5)]
+    columns = [f"g{k}" for k in range(n_columns)]
+    fig = draw_character_table(table, labels, columns, max_columns=100)
+    size, rect = character_table_layout(table, labels, columns, max_columns=100)
+    assert size == pytest.approx(tuple(fig.get_size_inches()))
+    assert rect == pytest.approx(tuple(fig.axes[0].get_position(original=True).bounds))

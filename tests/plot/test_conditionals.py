@@ -3,9 +3,10 @@
 import matplotlib as mpl
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 
 from nqs_explorer.plot import draw_conditionals
-from nqs_explorer.plot._conditionals import UNSAMPLED_ALPHA
+from nqs_explorer.plot._conditionals import UNSAMPLED_ALPHA, update_conditionals
 
 from ._support import make_lattice, one, plane
 
@@ -79,3 +80,46 @@ def test_bad_conditionals_are_refused(rng):
         draw_conditionals(lattice, probs, 0, local_states=[1, 2, 3])
     with pytest.raises(TypeError, match="must be real probabilities"):
         draw_conditionals(lattice, probs.astype(complex), 0)
+
+
+def _map_picture(ax) -> dict:
+    """What a conditional map shows (everything but the bonds and the colour bar)."""
+    picture = {
+        gid: (a.get_offsets().copy(), a.get_facecolors().copy(), a.get_edgecolors().copy())
+        for a in ax.collections
+        if (gid := a.get_gid()) in ("sites", "receptive-field", "current-site")
+    }
+    picture["values"] = sorted(
+        (a.get_gid(), a.get_text(), a.get_color())
+        for a in ax.texts
+        if (a.get_gid() or "").startswith("value-")
+    )
+    picture["legend"] = [t.get_text() for t in ax.get_legend().get_texts()]
+    picture["title"] = ax.get_title()
+    return picture
+
+
+def test_update_conditionals_in_place_draws_what_a_fresh_drawing_draws(rng):
+    lattice = make_lattice("Square-obc")
+    n = lattice.n_nodes
+    fig = Figure(figsize=(4.2, 3.8))
+    ax = fig.add_subplot()
+    draw_conditionals(lattice, _conditionals(rng, n), 3, ax=ax, receptive_field=[0, 1, 2])
+    colorbar = ax.child_axes
+    for site, field in ((0, None), (9, np.arange(n) < 9), (15, [14])):
+        probs = _conditionals(rng, n)
+        update_conditionals(ax, lattice, probs, site, receptive_field=field, show_values=True)
+        fresh = Figure(figsize=(4.2, 3.8)).add_subplot()
+        draw_conditionals(lattice, probs, site, ax=fresh, receptive_field=field, show_values=True)
+        mine, theirs = _map_picture(ax), _map_picture(fresh)
+        assert mine.keys() == theirs.keys()
+        for key in mine:
+            if key in ("values", "legend", "title"):
+                assert mine[key] == theirs[key], key
+            else:
+                for a, b in zip(mine[key], theirs[key]):
+                    np.testing.assert_allclose(a, b, err_msg=key)
+        assert ax.child_axes == colorbar  # the colour bar stays, nothing accumulates
+        assert len([c for c in ax.collections if c.get_gid() == "sites"]) == 1
+    with pytest.raises(ValueError, match="no colour bar"):
+        update_conditionals(ax, lattice, probs, 0, local_state_index=0)

@@ -4,13 +4,27 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.text import Annotation
+from matplotlib.quiver import Quiver
 
 import nqs_explorer.graph as graph
 from nqs_explorer.plot import draw_orbit_gallery, draw_terms, phase_colormap
 from nqs_explorer.plot._style import format_phase
+from nqs_explorer.plot._terms import update_terms
 
 from ._support import by_gid, make_lattice, one
+
+
+def arrow_ends(arrows: Quiver) -> tuple[np.ndarray, np.ndarray]:
+    """Tails and heads ``(n, 2)`` of a quiver whose arrows are drawn in data units."""
+    # angles/scale in data units: arrow k is drawn from (X, Y) to (X + U, Y + V) exactly
+    assert (arrows.angles, arrows.scale_units, arrows.scale, arrows.pivot) == (
+        "xy",
+        "xy",
+        1.0,
+        "tail",
+    )
+    tails = np.column_stack([arrows.X, arrows.Y])
+    return tails, tails + np.column_stack([arrows.U, arrows.V])
 
 
 def _orbit(lattice, sigma, character_id, weights):
@@ -80,13 +94,12 @@ def test_terms_are_arrows_head_to_tail_ending_at_the_sum(rng):
     ax = fig.axes[0]
     ends = np.cumsum(terms)
     starts = np.r_[0.0, ends[:-1]]
+    tails, heads = arrow_ends(one(ax, "term-arrows"))
+    np.testing.assert_allclose(tails, np.column_stack([starts.real, starts.imag]))
+    np.testing.assert_allclose(heads, np.column_stack([ends.real, ends.imag]))
+    expected = phase_colormap()((np.angle(terms) + np.pi) / (2 * np.pi))
+    np.testing.assert_allclose(one(ax, "term-arrows").get_facecolors(), expected)
     for k in range(6):
-        arrow = one(ax, f"term-{k}")
-        assert isinstance(arrow, Annotation)
-        np.testing.assert_allclose(arrow.xyann, (starts[k].real, starts[k].imag))
-        np.testing.assert_allclose(arrow.xy, (ends[k].real, ends[k].imag))
-        expected = phase_colormap()((np.angle(terms[k]) + np.pi) / (2 * np.pi))
-        np.testing.assert_allclose(arrow.arrow_patch.get_facecolor(), expected)
         assert one(ax, f"term-label-{k}").get_text() == f"g{k}"
     total = one(ax, "sum")
     np.testing.assert_allclose(total.xy, (terms.sum().real, terms.sum().imag))
@@ -107,10 +120,9 @@ def test_terms_from_the_origin_into_a_given_axes():
     ax = fig.add_subplot()
     terms = np.array([1.0, 1j, -0.5])
     assert draw_terms(terms, ax, style="origin", title="") is fig
-    for k, z in enumerate(terms):
-        arrow = one(ax, f"term-{k}")
-        np.testing.assert_allclose(arrow.xyann, (0.0, 0.0))
-        np.testing.assert_allclose(arrow.xy, (z.real, z.imag))
+    tails, heads = arrow_ends(one(ax, "term-arrows"))
+    np.testing.assert_allclose(tails, np.zeros((3, 2)))
+    np.testing.assert_allclose(heads, np.column_stack([terms.real, terms.imag]))
 
 
 @pytest.mark.parametrize(
@@ -151,10 +163,10 @@ def test_real_terms_are_drawn_one_row_each(rng):
     ax = fig.axes[0]
     ends = np.cumsum(terms)
     starts = np.r_[0.0, ends[:-1]]
-    for k in range(5):
-        arrow = one(ax, f"term-{k}")
-        np.testing.assert_allclose(arrow.xyann, (starts[k], -(k + 1)))
-        np.testing.assert_allclose(arrow.xy, (ends[k], -(k + 1)))
+    tails, heads = arrow_ends(one(ax, "term-arrows"))
+    rows = -np.arange(1, 6)
+    np.testing.assert_allclose(tails, np.column_stack([starts, rows]))
+    np.testing.assert_allclose(heads, np.column_stack([ends, rows]))
     np.testing.assert_allclose(one(ax, "sum").xy, (terms.sum(), 0.0))
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Σ", *names]
 
@@ -180,3 +192,79 @@ def test_gallery_fills_a_given_subfigure(rng):
                 or a.y1 <= b.y0 + 1e-9
                 or (b.y1 <= a.y0 + 1e-9)
             )
+
+
+def _terms_picture(ax) -> dict:
+    """What a terms drawing shows: arrows, colours, sum, labels, title, framing."""
+    tails, heads = arrow_ends(one(ax, "term-arrows"))
+    total = one(ax, "sum")
+    return dict(
+        tails=tails,
+        heads=heads,
+        colors=one(ax, "term-arrows").get_facecolors(),
+        sum=np.ravel(total.get_xydata()) if isinstance(total, Line2D) else np.array(total.xy),
+        labels=sorted(
+            (a.get_gid(), a.get_text())
+            for a in ax.get_children()
+            if (a.get_gid() or "").startswith("term-label-")
+        ),
+        title=ax.get_title(),
+        xlim=ax.get_xlim(),
+        ylim=ax.get_ylim(),
+        aspect=ax.get_aspect(),
+        yticks=[t.get_text() for t in ax.get_yticklabels()],
+        ylabel=ax.get_ylabel(),
+        xlabel=ax.get_xlabel(),
+        lines=sorted(
+            (tuple(np.ravel(line.get_xydata())) for line in by_gid(ax, "axis-line")),
+        ),
+    )
+
+
+def test_update_terms_in_place_draws_what_a_fresh_drawing_draws(rng):
+    complex_terms = rng.normal(size=6) + 1j * rng.normal(size=6)
+    real_terms = rng.normal(size=6)
+    cancelling = np.array([1.0, 1j, -1.0, -1j, 0.5, -0.5])
+    names = [f"g{k}" for k in range(6)]
+    fig = Figure(figsize=(5, 4))
+    ax = fig.add_axes((0.2, 0.15, 0.6, 0.7))
+    draw_terms(complex_terms, ax, labels=names)
+    ax.inset_axes((1.05, 0.0, 0.05, 1.0), gid="kept")  # e.g. a colour bar: must stay
+    # complex -> real (rows) -> cancelling (ring) -> complex again, in place
+    for terms in (real_terms, cancelling, 2.0 * complex_terms):
+        update_terms(ax, terms, labels=names)
+        fresh = Figure(figsize=(5, 4)).add_axes((0.2, 0.15, 0.6, 0.7))
+        draw_terms(terms, fresh, labels=names)
+        mine, theirs = _terms_picture(ax), _terms_picture(fresh)
+        assert mine.keys() == theirs.keys()
+        for key in mine:
+            if isinstance(mine[key], np.ndarray):
+                np.testing.assert_allclose(mine[key], theirs[key], err_msg=key)
+            else:
+                assert mine[key] == theirs[key], key
+        assert [c.get_gid() for c in ax.child_axes] == ["kept"]
+        assert len(by_gid(ax, "term-arrows")) == 1  # replaced, not accumulated
+    # the numbers of the y axis come back once the row labels go
+    update_terms(ax, complex_terms)
+    fig.canvas.draw()
+    assert all(t.get_text() not in names for t in ax.get_yticklabels())
+
+
+@pytest.mark.parametrize("name", ["Chain-pbc", "Square-pbc", "Kagome-obc"])
+def test_gallery_sizes_without_drawing(name, rng):
+    from nqs_explorer.plot import draw_samples
+    from nqs_explorer.plot._gallery import samples_gallery_size
+    from nqs_explorer.plot._orbit import orbit_gallery_size
+
+    lattice = make_lattice(name)
+    configs = rng.choice([-1.0, 1.0], size=(11, lattice.n_nodes))
+    terms = rng.normal(size=11) + 1j * rng.normal(size=11)
+    for shown, with_terms in ((8, True), (11, False), (3, True)):
+        fig = draw_orbit_gallery(lattice, configs, terms if with_terms else None, max_panels=shown)
+        assert orbit_gallery_size(lattice, shown, with_terms=with_terms) == pytest.approx(
+            tuple(fig.get_size_inches())
+        )
+    for shown, log_probs in ((5, None), (11, -rng.uniform(size=11))):
+        fig = draw_samples(lattice, configs, log_probs=log_probs, max_samples=shown)
+        expected = samples_gallery_size(lattice, shown, with_log_probs=log_probs is not None)
+        assert expected == pytest.approx(tuple(fig.get_size_inches()))

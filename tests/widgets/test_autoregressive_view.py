@@ -3,9 +3,11 @@
 import functools
 
 import numpy as np
+import pytest
 
 from nqs_explorer import compute
 from nqs_explorer.widgets import AutoregressiveView
+from nqs_explorer.widgets._figure import HAS_IPYMPL
 from nqs_explorer.widgets._inplace import find_artist, sites_of
 
 from ._support import text_of
@@ -83,3 +85,24 @@ def test_enumeration_too_large_shows_a_message(ar_state):
     view.normalize.click()
     assert "exact enumeration refused" in text_of(view.message.value)
     assert view.normalization.value == ""
+
+
+@pytest.mark.skipif(not HAS_IPYMPL, reason="blitting needs the ipympl canvas")
+def test_slider_steps_blit_the_same_pixels_as_a_full_render(ar_state):
+    view = AutoregressiveView(ar_state)
+    live = view.conditionals_figure
+    live.canvas.draw()
+    draws = live.draws
+    for step in (
+        lambda: setattr(view.site, "value", 3),
+        lambda: ar_state.flip_site(0),
+        lambda: setattr(view.site, "value", 8),
+    ):
+        step()
+        blitted = np.asarray(live.canvas.get_renderer().buffer_rgba()).copy()
+        live.canvas.draw()
+        np.testing.assert_array_equal(blitted, np.asarray(live.canvas.get_renderer().buffer_rgba()))
+    assert (live.draws, live.blits) == (draws, 3)
+    view.state_choice.value = 0  # another local state: a new colour bar, a full render
+    assert live.draws == draws + 1
+    assert "p(σ_i = −1 | σ_<i)" in live.figure.axes[0].get_title()

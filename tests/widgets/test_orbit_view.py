@@ -133,3 +133,35 @@ def test_lattice_change_redraws(state):
     assert sites_of(ax).get_offsets().shape == (6, 2)
     assert view.site.max == 5
     assert len(table_rows(view.terms.value, "nqx-term")) == 6
+
+
+def _frame(live) -> np.ndarray:
+    return np.asarray(live.canvas.get_renderer().buffer_rgba()).copy()
+
+
+@pytest.mark.skipif(not HAS_IPYMPL, reason="blitting needs the ipympl canvas")
+@pytest.mark.parametrize("fixture", ["state", "space_state"])
+def test_value_only_updates_blit_the_same_pixels_as_a_full_render(fixture, request):
+    app_state = request.getfixturevalue(fixture)
+    view = OrbitView(app_state)
+    figures = (view.configuration_figure, view.gallery_figure)
+    for live in figures:
+        live.canvas.draw()  # displayed: the browser asks for a first render
+    for action in (
+        lambda: click_site(view.configuration_figure, 4),
+        lambda: app_state.set_character(1),
+        view.random.click,
+        lambda: click_site(view.configuration_figure, 0),
+    ):
+        before = [(live.draws, live.blits) for live in figures]
+        action()
+        for live, (draws, blits) in zip(figures, before):
+            if live.draws != draws:  # a full render was asked for: the browser renders
+                live.canvas.draw()
+            elif live.blits != blits:  # blitted at once: the frame of a full render?
+                blitted = _frame(live)
+                live.canvas.draw()
+                np.testing.assert_array_equal(blitted, _frame(live))
+    # every new σ is blitted; only a switch between real and complex terms renders anew
+    assert view.configuration_figure.blits == 3
+    assert view.gallery_figure.blits >= 3
