@@ -33,7 +33,7 @@ def module_classes(model: nn.Module, variables, x) -> dict[tuple[str, ...], str]
 
     Args:
         model: an unbound linen module.
-        variables: its variables (only shapes are used).
+        variables: its variables (unused; kept for callers that have them at hand).
         x: an example input ``(B, N)``.
     """
     found: dict[tuple[str, ...], str] = {(): type(model).__name__}
@@ -44,11 +44,14 @@ def module_classes(model: nn.Module, variables, x) -> dict[tuple[str, ...], str]
             found.setdefault(tuple(module.scope.path), type(module).__name__)
         return next_fun(*args, **kwargs)
 
-    def trace(v, inputs):
+    def trace(inputs):
+        # Trace initialisation, not apply: modules may evaluate submodules through pure
+        # functions when applied (SymmExpSum's fast paths unbind the wrapped module), but
+        # initialisation always calls every submodule as a bound module.
         with nn.intercept_methods(record):
-            return model.apply(v, inputs)
+            return model.init(jax.random.PRNGKey(0), inputs)
 
-    jax.eval_shape(trace, variables, x)
+    jax.eval_shape(trace, x)
     return found
 
 
