@@ -100,6 +100,9 @@ class LiveFigure:
         figsize: inches ``(width, height)``.
         dpi: resolution of the canvas.
         interactive: use an ipympl canvas (clickable) when ipympl is available.
+        max_width_px: widest the canvas may be, in pixels (the width of its column);
+            larger sizes given to :meth:`layout`, :meth:`mirror` or :meth:`fill` are
+            scaled down, keeping the aspect ratio. ``None``: no limit.
 
     Value-only updates that change a few artists (the spins of a clicked configuration)
     need not render the whole figure: declare those artists with :meth:`set_dynamic`,
@@ -113,8 +116,19 @@ class LiveFigure:
         blits: how many frames :meth:`update_dynamic` rendered by blitting.
     """
 
-    def __init__(self, figsize=(4.0, 4.0), dpi: int = 72, interactive: bool = True):
-        self.figure = Figure(figsize=figsize, dpi=dpi)
+    def __init__(
+        self,
+        figsize=(4.0, 4.0),
+        dpi: int = 72,
+        interactive: bool = True,
+        max_width_px: int | None = None,
+    ):
+        if max_width_px is not None and max_width_px <= 0:
+            raise ValueError(
+                f"max_width_px must be a positive pixel count or None, got {max_width_px}"
+            )
+        self.max_width_px = max_width_px
+        self.figure = Figure(figsize=self.fit(figsize, dpi), dpi=dpi)
         self.interactive = bool(interactive and HAS_IPYMPL)
         self.draws = 0
         self.blits = 0
@@ -139,7 +153,20 @@ class LiveFigure:
         else:
             FigureCanvasAgg(self.figure)
             self.widget = widgets.Image(format="png")
+        if max_width_px is not None:
+            # never wider than the column, even before the Python side resizes it
+            self.widget.layout.max_width = "100%"
         self.canvas.mpl_connect("draw_event", self._on_draw)
+
+    def fit(self, size, dpi: float | None = None) -> tuple[float, float]:
+        """``size`` (inches), scaled down keeping its aspect so that it is at most
+        :attr:`max_width_px` pixels wide at ``dpi`` (the figure's by default)."""
+        width, height = (float(v) for v in size)
+        if self.max_width_px is None:
+            return width, height
+        dpi = self.figure.dpi if dpi is None else dpi
+        scale = min(1.0, self.max_width_px / (width * dpi))
+        return width * scale, height * scale
 
     @property
     def canvas(self):
@@ -167,7 +194,7 @@ class LiveFigure:
         function reports without drawing (``plot._characters.character_table_layout``)."""
         self.figure.clear()
         self.set_dynamic()
-        self.figure.set_size_inches(size)
+        self.figure.set_size_inches(self.fit(size))
         return [self.figure.add_axes(rect) for rect in rects]
 
     def fill(self, draw, size=None) -> None:
@@ -179,7 +206,7 @@ class LiveFigure:
         """
         if size is None:
             size = draw(None).get_size_inches()
-        self.figure.set_size_inches(size)
+        self.figure.set_size_inches(self.fit(size))
         draw(self.figure)
 
     def redraw(self, force: bool = False) -> None:

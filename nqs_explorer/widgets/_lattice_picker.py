@@ -23,6 +23,8 @@ DEFAULT_EXTENTS = {
 }
 AXIS_NAMES = ("x", "y", "z")
 MAX_AXES = 2
+#: Widest the lattice drawing may be (pixels): the builders' column is 470 px, less padding.
+FIGURE_MAX_PX = 420
 
 
 class LatticePicker(View):
@@ -53,7 +55,7 @@ class LatticePicker(View):
             widgets.Checkbox(description=f"periodic {AXIS_NAMES[i]}", indent=False)
             for i in range(MAX_AXES)
         ]
-        self.figure = LiveFigure(figsize=(3.6, 3.2))
+        self.figure = LiveFigure(figsize=(3.6, 3.2), max_width_px=FIGURE_MAX_PX)
         self.info = widgets.HTML()
         self.on_value(self.kind, self._set_kind, "Change lattice")
         for control in self.extents:

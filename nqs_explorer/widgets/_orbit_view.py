@@ -22,6 +22,13 @@ from ._view import View
 
 MAX_PANELS = 8
 MAX_TABLE_ROWS = 48
+#: Width of the column holding the controls, the configuration and the summary (pixels);
+#: the configuration canvas is scaled to fit inside it.
+LEFT_COLUMN_PX = 420
+CONFIGURATION_MAX_PX = LEFT_COLUMN_PX - 16
+#: Rounding noise below this fraction of |z| prints as 0 (a cos(π/2) is 6e-17, not -0).
+ZERO_TOLERANCE = 1e-12
+SUMMARY_STYLE = "white-space:normal;overflow-wrap:anywhere;max-width:100%;line-height:1.4"
 
 
 def sigma_text(sigma: np.ndarray) -> str:
@@ -31,9 +38,24 @@ def sigma_text(sigma: np.ndarray) -> str:
     return " ".join(f"{s:g}" for s in sigma)
 
 
+def _clean(x: float, scale: float) -> float:
+    """``x`` with rounding noise (relative to ``scale``) and the sign of zero removed."""
+    return 0.0 if abs(x) <= ZERO_TOLERANCE * max(scale, 1.0) else float(x) + 0.0
+
+
 def complex_text(z: complex) -> str:
+    """``a+bi`` with 4 significant digits; rounding noise and signed zeros print as 0."""
     z = complex(z)
-    return f"{z.real:.4g}{'+' if z.imag >= 0 else '−'}{abs(z.imag):.4g}i"
+    real, imag = _clean(z.real, abs(z)), _clean(z.imag, abs(z))
+    real_text = f"{real:.4g}"
+    if real_text in ("-0", "-0.0"):  # pragma: no cover - _clean removes the sign already
+        real_text = "0"
+    return f"{real_text}{'+' if imag >= 0 else '−'}{abs(imag):.4g}i"
+
+
+def angle_text(z: complex) -> str:
+    """arg z in radians, signed, 4 decimals; -0.0000 prints as +0.0000."""
+    return f"{np.round(np.angle(z), 4) + 0.0:+.4f}"
 
 
 def orbit_summary_html(orbit, group_name: str) -> str:
@@ -46,14 +68,30 @@ def orbit_summary_html(orbit, group_name: str) -> str:
         f"group {html.escape(group_name)}: |G| = {n}; stabilizer ({len(orbit.stabilizer)}): {stab}",
         f"orbit size |G|/|Stab| = {orbit.orbit_size} distinct configurations",
         f"ψ(σ) = Σ_g χ_g ψ_θ(T_g σ)/|G| = {complex_text(orbit.total)}"
-        f" (|ψ| = {abs(orbit.total):.4g}, arg ψ = {np.angle(orbit.total):.4f})",
+        f" (|ψ| = {abs(orbit.total):.4g}, arg ψ = {np.round(np.angle(orbit.total), 4) + 0.0:.4f})",
     ]
     if orbit.forced_zero:
         lines.append(
             '<b class="nqx-forced-zero" style="color:#c62828">Σ_{h ∈ Stab(σ)} χ_h = 0: this '
             "character forces ψ(σ) = 0 for every parameter value (a selection rule).</b>"
         )
-    return "<br>".join(lines)
+    # wrap long lines (σ of many sites has no spaces) inside the column instead of overflowing
+    return f'<div style="{SUMMARY_STYLE}">' + "<br>".join(lines) + "</div>"
+
+
+#: Column headers of the terms table: (short text, tooltip). Headers never wrap.
+TERMS_COLUMNS = (
+    ("g", "index of the group element"),
+    ("element", "group element g"),
+    ("χ_g", "character of g"),
+    ("log ψ(T_g σ)", "log ψ_θ(T_g σ): the model's log-amplitude of the transformed configuration"),
+    ("|term|", "|χ_g ψ_θ(T_g σ)| / |G|"),
+    ("arg", "arg of the term χ_g ψ_θ(T_g σ) / |G| (radians)"),
+)
+TERMS_HEADER = "".join(
+    f'<th style="white-space:nowrap" title="{html.escape(tip)}">{html.escape(text)}</th>'
+    for text, tip in TERMS_COLUMNS
+)
 
 
 def terms_table_html(orbit) -> str:
@@ -66,18 +104,18 @@ def terms_table_html(orbit) -> str:
             f'<tr class="nqx-term"><td>{g}</td><td>{html.escape(orbit.element_names[g])}</td>'
             f"<td>{complex_text(orbit.characters[g])}</td>"
             f"<td>{complex_text(orbit.log_terms[g])}</td>"
-            f"<td>{abs(term):.4g}</td><td>{np.angle(term):+.4f}</td></tr>"
+            f"<td>{abs(term):.4g}</td><td>{angle_text(term)}</td></tr>"
         )
     more = f"<tr><td colspan=6>… {n - MAX_TABLE_ROWS} more</td></tr>" if n > MAX_TABLE_ROWS else ""
     total = orbit.total
     return (
-        '<div style="max-height:260px;overflow-y:auto"><table class="nqx-terms" cellpadding="3" '
-        'style="font-size:85%;font-family:monospace;border-collapse:collapse">'
-        "<tr><th>g</th><th>element</th><th>χ_g</th><th>log ψ_θ(T_g σ)</th>"
-        "<th>|term|</th><th>arg term</th></tr>"
+        '<div style="max-height:260px;overflow:auto;max-width:100%"><table class="nqx-terms" '
+        'cellpadding="3" style="font-size:85%;font-family:monospace;border-collapse:collapse;'
+        'white-space:nowrap">'
+        f"<tr>{TERMS_HEADER}</tr>"
         f"{''.join(rows)}{more}"
         f'<tr class="nqx-sum" style="font-weight:600"><td></td><td>sum</td><td></td><td></td>'
-        f"<td>{abs(total):.4g}</td><td>{np.angle(total):+.4f}</td></tr></table></div>"
+        f"<td>{abs(total):.4g}</td><td>{angle_text(total)}</td></tr></table></div>"
     )
 
 
@@ -108,10 +146,14 @@ class OrbitView(View):
             description="site", min=0, layout=widgets.Layout(width="150px")
         )
         self.flip = widgets.Button(description="flip site")
-        self.configuration_figure = LiveFigure(figsize=(3.6, 3.6))
+        self.configuration_figure = LiveFigure(
+            figsize=(3.6, 3.6), max_width_px=CONFIGURATION_MAX_PX
+        )
         self.gallery_figure = LiveFigure(figsize=(8.0, 4.0))
-        self.summary = widgets.HTML()
-        self.terms = widgets.HTML()
+        # wraps inside its column (long stabilizers, ψ(σ)) instead of overflowing it
+        self.summary = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.summary.add_class("nqx-summary")
+        self.terms = widgets.HTML(layout=widgets.Layout(flex="1 1 auto", min_width="0"))
         self.on_click(
             self.random,
             lambda: self.state.random_configuration(source=self.source),
@@ -125,7 +167,10 @@ class OrbitView(View):
             self.state.observe(event, self.refresh, self.source)
         controls = widgets.HBox([self.random, self.site, self.flip])
         left = widgets.VBox(
-            [controls, self.message, self.configuration_figure.widget, self.summary]
+            [controls, self.message, self.configuration_figure.widget, self.summary],
+            layout=widgets.Layout(
+                width=f"{LEFT_COLUMN_PX}px", min_width=f"{LEFT_COLUMN_PX}px", overflow="hidden"
+            ),
         )
         self.root = widgets.VBox([widgets.HBox([left, self.terms]), self.gallery_figure.widget])
         self._config_key = self._gallery_key = self._drawn_sigma = None
