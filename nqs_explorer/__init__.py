@@ -40,7 +40,20 @@ _SUBMODULES = (
     "utils",
 )
 
-__all__ = ["Explorer", "__version__", *_SUBMODULES]
+__all__ = [
+    "Explorer",
+    "__version__",
+    "cli",
+    "compute",
+    "graph",
+    "group",
+    "hilbert",
+    "models",
+    "nn",
+    "plot",
+    "utils",
+    "widgets",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from . import compute, graph, group, hilbert, models, nn, plot, utils, widgets

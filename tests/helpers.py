@@ -22,7 +22,9 @@ def tree_allclose(a, b, rtol=None, atol=None) -> bool:
         if x.shape != y.shape:
             return False
         r, t = default_tols(jnp.result_type(x.dtype, y.dtype))
-        if not np.allclose(x, y, rtol=r if rtol is None else rtol, atol=t if atol is None else atol):
+        if not np.allclose(
+            x, y, rtol=r if rtol is None else rtol, atol=t if atol is None else atol
+        ):
             return False
     return True
 
