@@ -176,7 +176,7 @@ def run() -> list[dict]:
     """Every latency figure of the compute layer (seconds, medians)."""
     rows = []
     rows += _value_only_rows("RBM 3x3 translations, symmetrized", SYMMETRIZED)
-    rows += _value_only_rows("RBM 4x4 space group (|G|=128), symmetrized", SPACE)
+    rows += _value_only_rows("RBM 4x4 space group (128 elements), symmetrized", SPACE)
     rows += _autoregressive_rows()
     rows += _architecture_rows()
     return rows

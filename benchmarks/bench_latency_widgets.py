@@ -31,7 +31,8 @@ def _figures(app: Explorer) -> list[LiveFigure]:
 
 def _timed(app: Explorer, action) -> tuple[float, int, float]:
     """Seconds from ``action()`` to every touched figure rendered, compilations, and the
-    seconds of the callback alone (compute + updating the artists, before rendering)."""
+    seconds of the callback alone (compute + redraw: value-only changes blit the changed
+    artists inside the callback; any figure left for a full render is drawn after it)."""
     figures = _figures(app)
     draws = [f.draws for f in figures]
     before = compile_count()
@@ -56,8 +57,9 @@ def _median_row(name: str, samples: list[tuple[float, int, float]], target: str)
         unit="s",
         better="lower",
         notes=(
-            f"median of {len(samples)}; callback alone {1e3 * callback:.0f} ms, the rest is "
-            f"the Agg render; compilations: {compiles}; target {target}"
+            f"median of {len(samples)}; callback (compute + blitted redraw) "
+            f"{1e3 * callback:.0f} ms, the rest full Agg renders; compilations: {compiles}; "
+            f"target {target}"
         ),
     )
 
