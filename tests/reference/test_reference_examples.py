@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+ROOT = Path(__file__).resolve().parents[2]
+# shared/ sits beside the checkout (developers, CI) or, in some copies, inside it.
+REFERENCE = next(
+    (
+        p
+        for p in (ROOT.parent / "shared" / "reference", ROOT / "shared" / "reference")
+        if p.is_dir()
+    ),
+    ROOT.parent / "shared" / "reference",
+)
 PAGES = ["netket.nn.blocks.SymmExpSum.txt"]
 
 
