@@ -6,6 +6,8 @@ any model on a small lattice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from . import _kernels
@@ -83,8 +85,15 @@ class AutoregressiveViews(SessionBase):
         return int(self._state.hilbert.n_states) * self._bytes_per_state()
 
     @records_timing
-    def exact_state(self, max_bytes: int = EXACT_MAX_BYTES) -> ExactState:
+    def exact_state(
+        self, max_bytes: int = EXACT_MAX_BYTES, progress: Callable[[int, int], None] | None = None
+    ) -> ExactState:
         """The model on every configuration, with normalised probabilities.
+
+        Args:
+            max_bytes: refuse enumerations that would need more memory than this.
+            progress: called as ``progress(done, total)`` (in chunks of states) before the
+                first chunk and after each one, e.g. to move a progress bar.
 
         Raises:
             ValueError: when the enumeration would need more than ``max_bytes`` (the
@@ -104,10 +113,14 @@ class AutoregressiveViews(SessionBase):
         # A symmetrized model evaluates |G| configurations per state: keep chunks small.
         terms = len(state.group) if state.setup.symmetrize else 1
         chunk = min(batch_bucket(max(1, EXACT_CHUNK // terms)), batch_bucket(len(states)))
-        parts = [
-            self._log_psi_batch(states[i : i + chunk], pad_to=chunk)
-            for i in range(0, len(states), chunk)
-        ]
+        starts = range(0, len(states), chunk)
+        parts = []
+        for done, i in enumerate(starts):
+            if progress is not None:
+                progress(done, len(starts))
+            parts.append(self._log_psi_batch(states[i : i + chunk], pad_to=chunk))
+        if progress is not None:
+            progress(len(starts), len(starts))
         log_psi = np.concatenate(parts)
         self._check_outputs(log_psi, "exact log ψ")
         power = int(getattr(state.model, "machine_pow", 2)) if self.autoregressive else 2

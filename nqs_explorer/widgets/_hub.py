@@ -170,9 +170,13 @@ class Hub:
 
     @contextlib.contextmanager
     def progress_steps(self, label: str, total: int) -> Iterator[Callable[[int], None]]:
-        """Report progress of long work; yields ``step(done)`` (0 <= done <= total)."""
+        """Report progress of long work; yields ``step(done, total=total)``.
 
-        def step(done: int) -> None:
+        ``total`` is the expected number of steps; a step may revise it when the work
+        only knows its size once started (0 <= done <= total).
+        """
+
+        def step(done: int, total: int = total) -> None:
             self.progress = (int(done), int(total), label)
             self.emit("progress", done=int(done), total=int(total), label=label)
 

@@ -194,9 +194,11 @@ class AppState(Hub):
         hilbert = self.session.hilbert
         label = f"enumerating {hilbert.local_size}^{hilbert.size} states"
         with self.progress_steps(label, 1) as step:
-            result = self.memo("exact_state", self.session.exact_state)
-            step(1)
-        return result
+            return self.memo(
+                "exact_state",
+                self.session.exact_state,
+                progress=lambda done, total: step(done, total),
+            )
 
 
 def _setup_fields(setup) -> dict:

@@ -166,3 +166,15 @@ def test_bad_sampling_arguments(square4):
         square4.random_configurations(2, seed=2.5)
     with pytest.raises(ValueError, match=r"sigma: expected one configuration of shape \(N,\)"):
         square4.conditionals(np.ones((2, 16)))
+
+
+def test_exact_state_reports_progress_per_chunk(monkeypatch):
+    """2^12 states in chunks of 1024: the callback sees 0, 1, ..., 4 out of 4."""
+    from nqs_explorer.compute import _autoregressive
+
+    monkeypatch.setattr(_autoregressive, "EXACT_CHUNK", 1024)
+    session = Session(Setup(lattice="Chain", extent=(12,), group=None))
+    calls = []
+    exact = session.exact_state(progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
+    np.testing.assert_allclose(exact.probabilities.sum(), 1.0, rtol=1e-12)

@@ -145,3 +145,16 @@ def test_state_on_an_existing_session():
     state = AppState(session=session)
     assert state.session is session
     assert state.configuration.shape == (5,)
+
+
+def test_enumeration_moves_the_progress_bar(monkeypatch):
+    """The exact enumeration reports one step per chunk of states, then clears the bar."""
+    from nqs_explorer.compute import _autoregressive
+
+    monkeypatch.setattr(_autoregressive, "EXACT_CHUNK", 128)
+    state = AppState(compute.Setup(lattice="Chain", extent=(9,), group=None))
+    events = []
+    state.observe("progress", lambda done, total, label: events.append((done, total)))
+    exact = state.exact_state()
+    assert exact.states.shape == (512, 9)
+    assert events == [(0, 1), (0, 4), (1, 4), (2, 4), (3, 4), (4, 4), (0, 0)]
