@@ -11,6 +11,8 @@ import pytest
 from nqs_explorer import models
 from nqs_explorer.hilbert import Spin
 
+from ._support import random_states, random_variables
+
 # (id, class, hilbert, extra fields). Together they cover the masked dense, 1D and 2D
 # layers, dilation, rectangles in both orientations, spin-1/2, spin-1 and spin-3/2, and
 # machine_pow 1 and 3 besides the default 2.
@@ -39,25 +41,6 @@ def build(cls, hilbert, extra, *, layers=3, features=4, param_dtype=jnp.float64,
         hilbert=hilbert, layers=layers, features=features, param_dtype=param_dtype, **extra, **more
     )
     return model, random_variables(model, hilbert.size)
-
-
-def random_variables(model, n_sites, seed=0, scale=0.5):
-    """Variables of ``model`` drawn with numpy (``model.init`` compiles a threefry kernel per
-    shape, ~1 s each on CPU); masked kernel entries get values too, which must not matter."""
-    shapes = jax.eval_shape(model.init, jax.random.PRNGKey(0), jnp.ones((1, n_sites)))
-    rng = np.random.default_rng(seed)
-
-    def draw(leaf):
-        values = rng.normal(scale=scale, size=leaf.shape)
-        if jnp.issubdtype(leaf.dtype, jnp.complexfloating):
-            values = values + 1j * rng.normal(scale=scale, size=leaf.shape)
-        return jnp.asarray(values, leaf.dtype)
-
-    return jax.tree_util.tree_map(draw, shapes)
-
-
-def random_states(hilbert, shape, seed=0):
-    return np.random.default_rng(seed).choice(hilbert.local_states, (*shape, hilbert.size))
 
 
 def _next_state(hilbert, value):

@@ -9,6 +9,8 @@ from scipy import stats
 from nqs_explorer import models
 from nqs_explorer.hilbert import Spin
 
+from ._support import random_variables
+
 N_SAMPLES = 20_000
 # With a fixed seed the test is deterministic; 1e-3 keeps it clear of an unlucky draw,
 # while the wrong distributions below give p-values below 1e-12.
@@ -18,21 +20,6 @@ P_VALUE_THRESHOLD = 1e-3
 def _setup(cls, hilbert, param_dtype=jnp.float64, scale=0.5, **extra):
     model = cls(hilbert=hilbert, layers=2, features=4, param_dtype=param_dtype, **extra)
     return model, random_variables(model, hilbert.size, seed=11, scale=scale)
-
-
-def random_variables(model, n_sites, seed=0, scale=0.5):
-    """Variables of ``model`` drawn with numpy (``model.init`` compiles a threefry kernel per
-    shape, ~1 s each on CPU); masked kernel entries get values too, which must not matter."""
-    shapes = jax.eval_shape(model.init, jax.random.PRNGKey(0), jnp.ones((1, n_sites)))
-    rng = np.random.default_rng(seed)
-
-    def draw(leaf):
-        values = rng.normal(scale=scale, size=leaf.shape)
-        if jnp.issubdtype(leaf.dtype, jnp.complexfloating):
-            values = values + 1j * rng.normal(scale=scale, size=leaf.shape)
-        return jnp.asarray(values, leaf.dtype)
-
-    return jax.tree_util.tree_map(draw, shapes)
 
 
 def _chi_squared_p_value(counts: np.ndarray, probs: np.ndarray) -> float:
