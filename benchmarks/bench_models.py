@@ -185,6 +185,38 @@ def _sampling_row(repeats: int, nk) -> dict:
     )
 
 
+def _residency_row() -> dict:
+    """Host-transfer instructions in the compiled programs of the app's batched kernels.
+
+    Counted in the optimised HLO of the explorer's kernels (log ψ of SymmExpSum(RBM) over
+    the Square 6x6 space group, and FastARNNConv2D 10x10 sampling) as compiled for the
+    default device; 0 means each runs on the device from its inputs to its outputs.
+    """
+    from nqs_explorer.compute import _kernels
+
+    group = graph.Square(6).space_group()
+    perms, characters = np.asarray(group.to_array()), np.ones(len(group), complex)
+    rbm = models.RBM(alpha=2)
+    x = np.ones((BATCH, 36))
+    rbm_vars = rbm.init(jax.random.PRNGKey(0), x[:1])
+    n_sites = AR_EXTENT[0] * AR_EXTENT[1]
+    ar = models.FastARNNConv2D(hilbert=Spin(0.5, n_sites), **AR_OPTIONS)
+    ar_vars = ar.init(jax.random.PRNGKey(0), jnp.ones((1, n_sites)))
+    found = _kernels.host_transfers(
+        _kernels.symm_log_psi, rbm_vars, x, perms, characters, module=rbm
+    ) + _kernels.host_transfers(
+        _kernels.sample, ar_vars, np.uint32(0), model=ar, n_samples=N_SAMPLES
+    )
+    return dict(
+        name="host-transfer instructions in the compiled log ψ and sampling kernels",
+        value=len(found),
+        unit="",
+        notes=f"on {jax.devices()[0].device_kind}; optimised HLO searched for callbacks, "
+        "infeed/outfeed, host send/recv; the timed calls also run under "
+        'jax.transfer_guard("disallow")' + (f"; found {sorted(set(found))}" if found else ""),
+    )
+
+
 def run(repeats: int = REPEATS) -> list[dict]:
     """Median seconds per figure (see the module docstring); rows in run.py's format."""
     nk = _netket()
@@ -195,6 +227,7 @@ def run(repeats: int = REPEATS) -> list[dict]:
         for dtype in (jnp.float64, jnp.float32):
             rows += _symm_rows(dtype, repeats, nk, batch=LARGE_BATCH)
     rows.append(_sampling_row(repeats, nk))
+    rows.append(_residency_row())
     return rows
 
 

@@ -84,7 +84,7 @@ def _fmt(value, unit: str) -> str:
         return "—"
     if unit == "s":
         return f"{value * 1e3:.2f} ms" if value < 1 else f"{value:.3f} s"
-    return f"{value:,.4g} {unit}"
+    return f"{value:,.4g} {unit}".rstrip()
 
 
 def _ratio(row: dict) -> str:

@@ -15,6 +15,7 @@ arguments are static (the linen module, output sizes).
 from __future__ import annotations
 
 import inspect
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -67,6 +68,32 @@ def compile_count() -> int:
 def cache_size() -> int:
     """Number of compiled executables held by the kernel cache."""
     return len(_executables)
+
+
+# Instructions through which a compiled XLA program exchanges data with the host:
+# Python callbacks (jax.pure_callback, io_callback, debug.print), infeed/outfeed and
+# host send/recv.
+_HOST_TRANSFER = re.compile(
+    r'custom_call_target="[^"]*callback[^"]*"|\binfeed\(|\boutfeed\(|is_host_transfer=true'
+)
+
+
+def host_transfers(kernel: Callable, *args, **static) -> list[str]:
+    """Host-transfer instructions in the compiled program of ``kernel(*args, **static)``.
+
+    Compiles the kernel as `call_kernel` does (without caching it) and searches the
+    optimised HLO; an empty list means the program runs on the device from its inputs
+    to its outputs. Arguments as for `call_kernel`.
+    """
+    args = jax.tree_util.tree_map(_canonical_leaf, args)
+    jitted = jax.jit(kernel, static_argnames=_static_names(kernel))
+    text = jitted.lower(*args, **static).compile(_compiler_options(kernel.__name__)).as_text()
+    return host_transfer_instructions(text)
+
+
+def host_transfer_instructions(hlo_text: str) -> list[str]:
+    """The host-transfer instructions found in an HLO program's text."""
+    return _HOST_TRANSFER.findall(hlo_text)
 
 
 def _canonical_leaf(x) -> np.ndarray | jax.Array:

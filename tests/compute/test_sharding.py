@@ -45,6 +45,7 @@ SCRIPT = """
 import json, re, sys
 import jax, numpy as np
 from nqs_explorer.compute import _sharding
+from nqs_explorer.compute._kernels import host_transfer_instructions
 from tests.compute.test_sharding import BATCHES, SAMPLE_COUNTS, ar_case, symm_case
 
 out, info = {}, {"devices": len(jax.devices())}
@@ -62,6 +63,9 @@ for n in SAMPLE_COUNTS:
 # the sampling scan itself is partitioned: its (rows, 16) arrays have 64/4 rows
 hlo = _sharding._sharded_sample.lower(model, variables, key, 64).compile().as_text()
 info["sample_hlo_rows"] = sorted({int(r) for r in re.findall(r"f64\\[(\\d+),16\\]", hlo)})
+model, variables, x = symm_case()
+log_psi_hlo = _sharding.sharded_log_psi.lower(model, variables, x[:40]).compile().as_text()
+info["host_transfers"] = [host_transfer_instructions(t) for t in (hlo, log_psi_hlo)]
 np.savez(sys.argv[1], **out)
 print(json.dumps(info))
 """
@@ -99,6 +103,7 @@ def test_subprocess_has_four_devices_and_outputs_are_sharded(sharded_run):
     assert info["samples_64"] == [[16, 16]] * N_DEVICES
     assert info["samples_64_devices"] == N_DEVICES
     assert info["sample_hlo_rows"] == [16]  # no device holds all 64 rows while sampling
+    assert info["host_transfers"] == [[], []]  # the partitioned programs stay on the devices
 
 
 @pytest.mark.slow
