@@ -19,18 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from . import compute, plot
-from .compute._setup import LATTICES, PARAM_DTYPES
+from .compute._setup import DEFAULT_EXTENTS, LATTICES, PARAM_DTYPES
 
-#: The extent a lattice kind gets when ``--lattice`` changes the kind without ``--extent``
-#: (the lattice picker's defaults).
-DEFAULT_EXTENTS = {
-    "Chain": (8,),
-    "Square": (3, 3),
-    "Grid": (3, 4),
-    "Triangular": (3, 3),
-    "Honeycomb": (3, 3),
-    "Kagome": (2, 3),
-}
 GROUP_OPTIONS = {"none": None, "translation": "translation", "point": "point", "space": "space"}
 #: Most parameter leaves drawn as heatmaps (a deep model lists the rest in the table only).
 MAX_HEATMAPS = 12
@@ -163,8 +153,7 @@ def _lattice_section(session, out: Path) -> _Section:
 
 
 def _group_sections(session, out: Path) -> list[_Section]:
-    from .widgets._character_picker import character_table_html
-    from .widgets._orbit_view import orbit_summary_html, terms_table_html
+    from .widgets.html import character_table_html, orbit_summary_html, terms_table_html
 
     group, setup = session.group, session.setup
     if group is None:
@@ -205,10 +194,10 @@ def _group_sections(session, out: Path) -> list[_Section]:
 
 
 def _parameter_section(session, out: Path) -> _Section:
-    from .widgets._parameter_table import table_html
+    from .widgets.html import parameter_table_html
 
     summary = session.parameter_summary()
-    section = _Section("Parameters", table_html(summary, None))
+    section = _Section("Parameters", parameter_table_html(summary, None))
     leaves = {}
     for path, leaf in _leaves(session.variables):
         leaves[path] = leaf
@@ -260,24 +249,10 @@ def _autoregressive_section(session, out: Path) -> _Section:
 
 
 def _checks_section(session) -> _Section:
-    from .widgets import AppState
-    from .widgets._checks_panel import CHECKS, results_html
+    from .widgets import AppState, run_checks
+    from .widgets.html import check_results_html
 
-    state = AppState(session=session)
-    results = []
-    for check in CHECKS:
-        try:
-            results.append(check(state))
-        except ValueError as err:  # e.g. an enumeration too large: report, do not fail
-            results.append(_failed_check(check, err))
-    return _Section("Checks", results_html(results))
-
-
-def _failed_check(check, err):
-    from .widgets import CheckResult
-
-    name = check.__name__.removesuffix("_result").replace("_", " ")
-    return CheckResult(name, None, "n/a", str(err))
+    return _Section("Checks", check_results_html(run_checks(AppState(session=session))))
 
 
 def _page(setup: compute.Setup, sections: list[_Section], device: str, elapsed: str) -> str:
@@ -352,7 +327,7 @@ def render_report(setup: compute.Setup, out_dir) -> Path:
     sections.append(_parameter_section(session, out))
     sections.append(_autoregressive_section(session, out))
     sections.append(_checks_section(session))
-    from .widgets._status import device_text
+    from .widgets.html import device_text
 
     elapsed = (
         f"rendered in {time.perf_counter() - start:.1f} s, "

@@ -11,6 +11,17 @@ GROUPS = (None, "translation", "point", "space")
 PARAM_DTYPES = ("float32", "float64", "complex64", "complex128")
 MAX_SEED = 2**32 - 1
 
+#: The extent a lattice kind starts with when a user switches to it (the lattice picker,
+#: ``nqs-explorer render --lattice``).
+DEFAULT_EXTENTS = {
+    "Chain": (8,),
+    "Square": (3, 3),
+    "Grid": (3, 4),
+    "Triangular": (3, 3),
+    "Honeycomb": (3, 3),
+    "Kagome": (2, 3),
+}
+
 # Number of axes each lattice kind takes (None: any number >= 1).
 _LATTICE_NDIM = {
     "Chain": 1,

@@ -9,12 +9,14 @@ with a ``root`` widget; it displays in Jupyter by itself, and `Explorer` compose
 
 State lives in :class:`AppState`, which tests drive directly; widget callbacks run through
 its error boundary, so an invalid choice shows a message and keeps the last valid model.
+`nqs_explorer.widgets.html` renders the views as HTML strings without widgets.
 """
 
 from ._autoregressive_view import AutoregressiveView as AutoregressiveView
 from ._character_picker import CharacterPicker as CharacterPicker
 from ._checks_panel import CheckResult as CheckResult
 from ._checks_panel import ChecksPanel as ChecksPanel
+from ._checks_panel import run_checks as run_checks
 from ._codegen import model_script as model_script
 from ._explorer import Explorer as Explorer
 from ._explorer import MessageLog as MessageLog
@@ -47,4 +49,5 @@ __all__ = [
     "ParameterTable",
     "StatusLine",
     "model_script",
+    "run_checks",
 ]

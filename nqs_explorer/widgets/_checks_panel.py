@@ -36,7 +36,7 @@ class CheckResult:
 def symmetry_result(state: AppState) -> CheckResult:
     """Max covariance error |ψ(T_g σ) − conj(χ_g) ψ(σ)| over every g and a random batch."""
     session, setup = state.session, state.setup
-    name = "symmetry covariance"
+    name = CHECK_NAMES[symmetry_result]
     if session.group is None:
         return CheckResult(name, None, "n/a", "no group chosen")
     batch = session.random_configurations(CHECK_BATCH, CHECK_SEED)
@@ -61,7 +61,7 @@ def symmetry_result(state: AppState) -> CheckResult:
 
 def normalization_result(state: AppState) -> CheckResult:
     """|Σ_σ |ψ(σ)|^p − 1| by exhaustive enumeration for autoregressive models."""
-    name = "AR normalization"
+    name = CHECK_NAMES[normalization_result]
     if not state.session.autoregressive:
         return CheckResult(name, None, "n/a", "the model is not autoregressive")
     exact = state.exact_state()
@@ -73,7 +73,7 @@ def normalization_result(state: AppState) -> CheckResult:
 
 def autoregressive_result(state: AppState) -> CheckResult:
     """Number of inputs j ≥ i that can change p(σ_i | ·) (0 for an autoregressive model)."""
-    name = "autoregressiveness"
+    name = CHECK_NAMES[autoregressive_result]
     if not state.session.autoregressive:
         return CheckResult(name, None, "n/a", "the model is not autoregressive")
     fields = state.receptive_fields()
@@ -83,7 +83,30 @@ def autoregressive_result(state: AppState) -> CheckResult:
     return CheckResult(name, float(violations), verdict, detail)
 
 
-CHECKS = (symmetry_result, normalization_result, autoregressive_result)
+CHECK_NAMES = {
+    symmetry_result: "symmetry covariance",
+    normalization_result: "AR normalization",
+    autoregressive_result: "autoregressiveness",
+}
+CHECKS = tuple(CHECK_NAMES)
+
+
+def run_checks(state: AppState) -> list[CheckResult]:
+    """Every check of the panel on ``state``'s model, without widgets.
+
+    A check that cannot run (an exact enumeration too large for memory, say) gives an
+    ``"n/a"`` result whose detail is the reason, so the list always has one result per
+    check.
+    """
+    results = []
+    for check in CHECKS:
+        try:
+            results.append(check(state))
+        except ValueError as err:
+            results.append(CheckResult(CHECK_NAMES[check], None, "n/a", str(err)))
+    return results
+
+
 MARKS = {"pass": "✓", "fail": "✗", "info": "·", "n/a": "—"}
 COLORS = {"pass": "#2e7d32", "fail": "#c62828", "info": "#555", "n/a": "#999"}
 

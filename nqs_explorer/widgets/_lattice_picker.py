@@ -7,20 +7,11 @@ import html
 import ipywidgets as widgets
 
 from .. import plot
-from ..compute._setup import LATTICES
+from ..compute._setup import DEFAULT_EXTENTS, LATTICES
 from ._figure import LiveFigure
 from ._state import AppState
 from ._view import View, set_if_changed
 
-#: The extent a kind starts with when the user switches to it.
-DEFAULT_EXTENTS = {
-    "Chain": (8,),
-    "Square": (3, 3),
-    "Grid": (3, 4),
-    "Triangular": (3, 3),
-    "Honeycomb": (3, 3),
-    "Kagome": (2, 3),
-}
 AXIS_NAMES = ("x", "y", "z")
 MAX_AXES = 2
 #: Widest the lattice drawing may be (pixels): the builders' column is 470 px, less padding.

@@ -39,3 +39,24 @@ def test_autoregressive_checks(ar_state):
     ar_state.update("model", seed=2)
     assert panel.results == []
     assert "Press" in panel.table.value
+
+
+def test_run_checks_reports_an_enumeration_too_large_as_not_applicable():
+    from nqs_explorer import compute
+    from nqs_explorer.widgets import AppState, run_checks
+
+    big = AppState(compute.Setup(group=None, architecture="FastARNNConv2D", extent=(6, 6)))
+    symmetry, normalization, autoregressive = run_checks(big)
+    assert symmetry.verdict == normalization.verdict == "n/a"
+    assert normalization.name == "AR normalization"
+    assert "use a smaller lattice" in normalization.detail
+    assert autoregressive.verdict == "pass"  # the others still run
+    assert autoregressive.value == 0
+
+
+def test_run_checks_equals_the_panel(ar_state):
+    from nqs_explorer.widgets import run_checks
+
+    panel = ChecksPanel(ar_state)
+    panel.run_button.click()
+    assert run_checks(ar_state) == panel.results
