@@ -4,9 +4,9 @@ from ._arnn import AbstractARNN as AbstractARNN
 from ._arnn import ARNNConv1D as ARNNConv1D
 from ._arnn import ARNNConv2D as ARNNConv2D
 from ._arnn import ARNNDense as ARNNDense
-from ._arnn import FastARNNConv1D as FastARNNConv1D
-from ._arnn import FastARNNConv2D as FastARNNConv2D
-from ._arnn import FastARNNDense as FastARNNDense
+from ._arnn_fast import FastARNNConv1D as FastARNNConv1D
+from ._arnn_fast import FastARNNConv2D as FastARNNConv2D
+from ._arnn_fast import FastARNNDense as FastARNNDense
 from ._deepset import DeepSetMLP as DeepSetMLP
 from ._deepset import OccupiedCoordinates as OccupiedCoordinates
 from ._deepset import SiteFeatures as SiteFeatures

@@ -7,9 +7,10 @@ and configurations can be sampled exactly, site by site in the order ``0, 1, ...
 (`nqs_explorer.nn.MaskedConv2D` and friends) with the activation between them; fields,
 defaults and parameter trees (``_layers_i/{kernel, bias}``) are NetKet 3.x's.
 
-The ``Fast*`` variants have the same parameters and outputs; their `conditional` updates a
-per-layer cache (the ``"cache"`` collection, ``mutable=["cache"]``) so that each sampling
-step costs O(kernel) work instead of a full forward pass.
+The ``Fast*`` variants (in ``_arnn_fast``) have the same parameters and outputs; their
+`conditional` updates a per-layer cache (the ``"cache"`` collection, ``mutable=["cache"]``)
+so that each sampling step costs O(kernel) work instead of a full forward pass. Field
+validation lives in ``_arnn_checks``.
 
 Internal helpers are plain functions taking the module: flax wraps every method (private
 ones too), which would make them show up as module calls in ``tabulate`` and forbid calling
@@ -19,125 +20,22 @@ them before the module is bound.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 from flax import linen as nn
 from jax.nn.initializers import zeros
 
 from ..nn._activations import reim_selu
-from ..nn._masked import (
-    FastMaskedConv1D,
-    FastMaskedConv2D,
-    FastMaskedDense1D,
-    MaskedConv1D,
-    MaskedConv2D,
-    MaskedDense1D,
-    default_kernel_init,
+from ..nn._masked import MaskedConv1D, MaskedConv2D, MaskedDense1D, default_kernel_init
+from ._arnn_checks import (
+    _check_extent_and_kernel_2d,
+    _check_hilbert,
+    _check_kernel_1d,
+    _check_layers_and_features,
 )
-
-# ----------------------------------------------------------------------------- validation
-
-
-def _positive_int(name: str, value, owner: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{owner}: {name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _int_pair(name: str, value, owner: str) -> tuple[int, int]:
-    if isinstance(value, int | np.integer) and not isinstance(value, bool):
-        value = (value, value)
-    if isinstance(value, str) or not isinstance(value, Sequence) or len(value) != 2:
-        raise ValueError(f"{owner}: {name} must be a pair of positive integers, got {value!r}")
-    return tuple(_positive_int(name, v, owner) for v in value)
-
-
-def _check_hilbert(module) -> None:
-    for attribute in ("size", "local_size", "local_states", "states_to_local_indices"):
-        if not hasattr(module.hilbert, attribute):
-            raise TypeError(
-                f"{type(module).__name__}: hilbert must be a homogeneous Hilbert space such as "
-                f"nqs_explorer.hilbert.Spin (missing {attribute!r}), got {module.hilbert!r}"
-            )
-
-
-def _check_layers_and_features(module) -> None:
-    name = type(module).__name__
-    layers = _positive_int("layers", module.layers, name)
-    local_size = module.hilbert.local_size
-    features = module.features
-    if isinstance(features, int | np.integer) and not isinstance(features, bool):
-        features = _positive_int("features", features, name)
-    elif isinstance(features, Sequence) and not isinstance(features, str):
-        features = tuple(_positive_int("features", f, name) for f in features)
-        if len(features) != layers:
-            raise ValueError(
-                f"{name}: features has {len(features)} entries but layers={layers}; give "
-                "one per layer or a single int"
-            )
-        if features[-1] != local_size:
-            raise ValueError(
-                f"{name}: the last layer must have local_size={local_size} features "
-                f"(one per local state), got features={features}"
-            )
-    else:
-        raise ValueError(
-            f"{name}: features must be an int or a tuple of ints, got {module.features!r}"
-        )
-    object.__setattr__(module, "features", features)  # lists -> tuples: hashable
-    machine_pow = module.machine_pow
-    if isinstance(machine_pow, bool) or not isinstance(machine_pow, int) or machine_pow < 1:
-        raise ValueError(f"{name}: machine_pow must be a positive integer, got {machine_pow!r}")
-
-
-def _check_kernel_1d(module) -> None:
-    name, n_sites = type(module).__name__, module.hilbert.size
-    kernel_size = _positive_int("kernel_size", module.kernel_size, name)
-    dilation = _positive_int("kernel_dilation", module.kernel_dilation, name)
-    if (kernel_size - 1) * dilation >= n_sites:
-        raise ValueError(
-            f"{name}: kernel_size {kernel_size} with kernel_dilation {dilation} spans "
-            f"{(kernel_size - 1) * dilation + 1} sites, larger than the chain of {n_sites} sites"
-        )
-    object.__setattr__(module, "kernel_size", kernel_size)
-    object.__setattr__(module, "kernel_dilation", dilation)
-
-
-def _check_extent_and_kernel_2d(module) -> None:
-    name, n_sites = type(module).__name__, module.hilbert.size
-    if module.extent is None:
-        side = math.isqrt(n_sites)
-        if side * side != n_sites:
-            raise ValueError(
-                f"{name}: hilbert.size={n_sites} is not a square; pass extent=(Lx, Ly) "
-                "for a rectangular lattice"
-            )
-        extent = (side, side)
-    else:
-        extent = _int_pair("extent", module.extent, name)
-        if extent[0] * extent[1] != n_sites:
-            raise ValueError(
-                f"{name}: extent {extent} has {extent[0] * extent[1]} sites but "
-                f"hilbert.size={n_sites}"
-            )
-        object.__setattr__(module, "extent", extent)
-    kernel = _int_pair("kernel_size", module.kernel_size, name)
-    dilation = _int_pair("kernel_dilation", module.kernel_dilation, name)
-    (lx, ly), (h, w), (dh, dw) = extent, kernel, dilation
-    # Beyond these bounds some kernel taps never reach a lattice site (dead parameters).
-    if h > lx or w > ly or (h - 1) * dh >= lx or (w // 2) * dw >= ly:
-        raise ValueError(
-            f"{name}: kernel_size {kernel} with kernel_dilation {dilation} is larger than "
-            f"the {lx}x{ly} lattice (extent {extent}); need h <= {lx}, w <= {ly} and the "
-            "dilated kernel inside the lattice"
-        )
-    object.__setattr__(module, "kernel_size", kernel)
-    object.__setattr__(module, "kernel_dilation", dilation)
-
 
 # ----------------------------------------------------------------------------- computation
 
@@ -179,10 +77,16 @@ def _layer_kwargs(module, i: int, **extra) -> dict:
     }
 
 
-def _conv_kwargs(module, i: int, **extra) -> dict:
-    return _layer_kwargs(
-        module, i, kernel_size=module.kernel_size, kernel_dilation=module.kernel_dilation, **extra
-    )
+def _masked_layers(module, layer_type, **extra) -> list:
+    """``module.layers`` layers of ``layer_type`` (the first exclusive) built from the model's
+    fields and ``extra``; ``setup`` assigns them to ``_layers`` (flax names ``_layers_i``)."""
+    return [layer_type(**_layer_kwargs(module, i, **extra)) for i in range(module.layers)]
+
+
+def _conv_layers(module, layer_type, **extra) -> list:
+    """`_masked_layers` of a convolutional model: passes its kernel size and dilation too."""
+    kernel = {"kernel_size": module.kernel_size, "kernel_dilation": module.kernel_dilation}
+    return _masked_layers(module, layer_type, **kernel, **extra)
 
 
 def _lattice_shape(module) -> tuple[int, ...]:
@@ -298,24 +202,6 @@ class AbstractARNN(nn.Module):
         return picked.sum(axis=-1).reshape(batch)
 
 
-def _fast_conditional(self, x: jax.Array, index) -> jax.Array:
-    """Conditional probabilities of site ``index``, ``(..., local_size)``, via the cache.
-
-    Must be applied with ``mutable=["cache"]`` and called for ``index = 0, 1, ..., N-1`` in
-    turn on the partially sampled ``x`` ``(..., N)`` (a fresh cache is created when the
-    variables hold none; repeating an index is harmless). Only site ``index - 1`` of ``x``
-    is read: it enters the cache here.
-    """
-    flat, batch = _flatten(self, x)
-    h = jnp.take(flat, jnp.maximum(index - 1, 0), axis=1)[:, None]
-    for i, layer in enumerate(self._layers):
-        if i > 0:
-            h = self.activation(h)
-        h = layer.update_site(h, index)
-    log_psi = _normalize(h, self.machine_pow)
-    return jnp.exp(self.machine_pow * log_psi.real).reshape(*batch, -1)
-
-
 class ARNNDense(AbstractARNN):
     """Autoregressive network of masked dense layers (any lattice, any site order).
 
@@ -346,19 +232,7 @@ class ARNNDense(AbstractARNN):
     _field_checks = (_check_hilbert, _check_layers_and_features)
 
     def setup(self):
-        self._layers = [MaskedDense1D(**_layer_kwargs(self, i)) for i in range(self.layers)]
-
-
-class FastARNNDense(ARNNDense):
-    """`ARNNDense` with a cached per-site `conditional` (O(N) work per sampling step)."""
-
-    conditional = _fast_conditional
-
-    def setup(self):
-        size = self.hilbert.size
-        self._layers = [
-            FastMaskedDense1D(**_layer_kwargs(self, i, size=size)) for i in range(self.layers)
-        ]
+        self._layers = _masked_layers(self, MaskedDense1D)
 
 
 class ARNNConv1D(AbstractARNN):
@@ -366,18 +240,11 @@ class ARNNConv1D(AbstractARNN):
 
     Attributes:
         hilbert: the Hilbert space (``N = hilbert.size`` sites).
-        layers: number of layers.
-        features: features of every hidden layer (an int), or one int per layer (the last
-            equal to ``hilbert.local_size``).
+        layers, features: as `ARNNDense`.
         kernel_size: kernel length ``k``, with ``(k - 1) d < N``.
         kernel_dilation: dilation ``d`` of the kernel (1).
-        activation: nonlinearity between layers (`reim_selu`).
-        use_bias: biases in every layer.
-        param_dtype: parameter dtype (float64; complex128 gives a complex ``log ψ``).
-        precision: `jax.lax.Precision` of the products.
-        kernel_init: kernel initialiser (LeCun normal, masked and rescaled).
-        bias_init: bias initialiser (zeros).
-        machine_pow: ``Σ_σ |ψ(σ)|^machine_pow = 1`` (2).
+        activation, use_bias, param_dtype, precision, kernel_init, bias_init, machine_pow:
+            as `ARNNDense`.
     """
 
     layers: int
@@ -395,16 +262,7 @@ class ARNNConv1D(AbstractARNN):
     _field_checks = (_check_hilbert, _check_layers_and_features, _check_kernel_1d)
 
     def setup(self):
-        self._layers = [MaskedConv1D(**_conv_kwargs(self, i)) for i in range(self.layers)]
-
-
-class FastARNNConv1D(ARNNConv1D):
-    """`ARNNConv1D` with a cached per-site `conditional` (O(kernel) work per step)."""
-
-    conditional = _fast_conditional
-
-    def setup(self):
-        self._layers = [FastMaskedConv1D(**_conv_kwargs(self, i)) for i in range(self.layers)]
+        self._layers = _conv_layers(self, MaskedConv1D)
 
 
 class ARNNConv2D(AbstractARNN):
@@ -415,19 +273,12 @@ class ARNNConv2D(AbstractARNN):
 
     Attributes:
         hilbert: the Hilbert space, ``hilbert.size = Lx * Ly``.
-        layers: number of layers.
-        features: features of every hidden layer (an int), or one int per layer (the last
-            equal to ``hilbert.local_size``).
+        layers, features: as `ARNNDense`.
         kernel_size: ``(h, w)``, rows and columns of the kernel (typically ``h = w//2 + 1``),
             with ``h <= Lx`` and ``w <= Ly``.
         kernel_dilation: ``(dh, dw)`` (``(1, 1)``).
-        activation: nonlinearity between layers (`reim_selu`).
-        use_bias: biases in every layer.
-        param_dtype: parameter dtype (float64; complex128 gives a complex ``log ψ``).
-        precision: `jax.lax.Precision` of the products.
-        kernel_init: kernel initialiser (LeCun normal, masked and rescaled).
-        bias_init: bias initialiser (zeros).
-        machine_pow: ``Σ_σ |ψ(σ)|^machine_pow = 1`` (2).
+        activation, use_bias, param_dtype, precision, kernel_init, bias_init, machine_pow:
+            as `ARNNDense`.
         extent: ``(Lx, Ly)``; ``None`` means a square ``L x L`` with ``L² = hilbert.size``.
 
     Example:
@@ -462,29 +313,4 @@ class ARNNConv2D(AbstractARNN):
         return _lattice_shape(self)
 
     def setup(self):
-        self._layers = [MaskedConv2D(**_conv_kwargs(self, i)) for i in range(self.layers)]
-
-
-class FastARNNConv2D(ARNNConv2D):
-    """`ARNNConv2D` with a cached per-site `conditional` (O(kernel) work per step).
-
-    The reference ``netket.models.FastARNNConv2D``, on any ``Lx x Ly`` rectangle.
-
-    Example:
-        >>> import jax, jax.numpy as jnp
-        >>> from nqs_explorer.hilbert import Spin
-        >>> from nqs_explorer.models import FastARNNConv2D, sample
-        >>> model = FastARNNConv2D(hilbert=Spin(0.5, 9), layers=2, features=4, kernel_size=(2, 3))
-        >>> variables = model.init(jax.random.PRNGKey(0), jnp.ones((1, 9)))
-        >>> samples, log_prob = sample(model, variables, jax.random.PRNGKey(1), 5)
-        >>> samples.shape, log_prob.shape
-        ((5, 9), (5,))
-    """
-
-    conditional = _fast_conditional
-
-    def setup(self):
-        row_length = _lattice_shape(self)[1]
-        self._layers = [
-            FastMaskedConv2D(**_conv_kwargs(self, i, L=row_length)) for i in range(self.layers)
-        ]
+        self._layers = _conv_layers(self, MaskedConv2D)

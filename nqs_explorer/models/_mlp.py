@@ -80,29 +80,22 @@ class MLPBlock(nn.Module):
             raise ValueError(
                 f"MLP: {len(acts)} hidden activations given for {len(dims)} hidden layers"
             )
-        for features, act in zip(dims, acts):
+        # (features, activation, use_bias) of every layer, the output layer last: the
+        # layers are created in this order, so they are named Dense_0 ... Dense_n.
+        layers = [(features, act, self.use_hidden_bias) for features, act in zip(dims, acts)]
+        layers.append((self.output_dim, self.output_activation, self.use_output_bias))
+        for features, act, use_bias in layers:
             x = Dense(
                 features=features,
                 dtype=None,
                 param_dtype=self.param_dtype,
                 precision=self.precision,
-                use_bias=self.use_hidden_bias,
+                use_bias=use_bias,
                 kernel_init=self.kernel_init,
                 bias_init=self.bias_init,
             )(x)
             if act is not None:
                 x = act(x)
-        x = Dense(
-            features=self.output_dim,
-            dtype=None,
-            param_dtype=self.param_dtype,
-            precision=self.precision,
-            use_bias=self.use_output_bias,
-            kernel_init=self.kernel_init,
-            bias_init=self.bias_init,
-        )(x)
-        if self.output_activation is not None:
-            x = self.output_activation(x)
         return x
 
 

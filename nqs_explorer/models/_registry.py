@@ -317,6 +317,23 @@ _KERNEL_1D = Hyperparameter("kernel_size", int, 3, min=1, max=32, help="width of
 _DILATION_1D = Hyperparameter(
     "kernel_dilation", int, 1, min=1, max=8, help="dilation of the kernel"
 )
+#: Kernel size and dilation declarations per lattice dimension (``None``: dense layers).
+_AR_KERNELS = {2: (_KERNEL_2D, _DILATION_2D), 1: (_KERNEL_1D, _DILATION_1D), None: (None, None)}
+
+
+def _ar_spec(name: str, ndim: int | None, help_: str) -> ArchitectureSpec:
+    """Declaration of the autoregressive model class ``name``, whose masked layers act on an
+    ``ndim``-dimensional lattice (``None``: dense layers, any lattice)."""
+    return ArchitectureSpec(
+        name,
+        name,
+        _ar_common(*_AR_KERNELS[ndim]),
+        autoregressive=True,
+        supports_symmetrization=False,
+        builder=_ar_builder(name, ndim),
+        help=help_,
+    )
+
 
 ARCHITECTURES: dict[str, ArchitectureSpec] = {
     spec.name: spec
@@ -408,41 +425,11 @@ ARCHITECTURES: dict[str, ArchitectureSpec] = {
             builder=_build_deepset,
             help="ρ(Σ_i φ(x_i)), invariant under permutations of the elements",
         ),
-        ArchitectureSpec(
-            "ARNNConv2D",
-            "ARNNConv2D",
-            _ar_common(_KERNEL_2D, _DILATION_2D),
-            autoregressive=True,
-            supports_symmetrization=False,
-            builder=_ar_builder("ARNNConv2D", 2),
-            help="autoregressive network of masked 2D convolutions",
+        _ar_spec("ARNNConv2D", 2, "autoregressive network of masked 2D convolutions"),
+        _ar_spec(
+            "FastARNNConv2D", 2, "masked 2D convolutions with a per-site cache for O(N) sampling"
         ),
-        ArchitectureSpec(
-            "FastARNNConv2D",
-            "FastARNNConv2D",
-            _ar_common(_KERNEL_2D, _DILATION_2D),
-            autoregressive=True,
-            supports_symmetrization=False,
-            builder=_ar_builder("FastARNNConv2D", 2),
-            help="masked 2D convolutions with a per-site cache for O(N) sampling",
-        ),
-        ArchitectureSpec(
-            "FastARNNConv1D",
-            "FastARNNConv1D",
-            _ar_common(_KERNEL_1D, _DILATION_1D),
-            autoregressive=True,
-            supports_symmetrization=False,
-            builder=_ar_builder("FastARNNConv1D", 1),
-            help="masked 1D convolutions for chains, with a per-site cache",
-        ),
-        ArchitectureSpec(
-            "FastARNNDense",
-            "FastARNNDense",
-            _ar_common(None, None),
-            autoregressive=True,
-            supports_symmetrization=False,
-            builder=_ar_builder("FastARNNDense", None),
-            help="masked dense layers (any lattice), with a per-site cache",
-        ),
+        _ar_spec("FastARNNConv1D", 1, "masked 1D convolutions for chains, with a per-site cache"),
+        _ar_spec("FastARNNDense", None, "masked dense layers (any lattice), with a per-site cache"),
     )
 }

@@ -52,12 +52,55 @@ def _batched(inputs: jax.Array, site_ndim: int) -> tuple[jax.Array, bool]:
     return inputs, False
 
 
+def _call(module, inputs: jax.Array, site_ndim: int, index) -> jax.Array:
+    """``module._forward`` on ``inputs`` with ``site_ndim`` axes per sample, batched or not."""
+    x, single = _batched(inputs, site_ndim)
+    y = module._forward(x, index)
+    return y[0] if single else y
+
+
 def _write_site(cache: jax.Array, position, value: jax.Array) -> jax.Array:
     """``cache[:, *position] = value`` (in place inside a scan)."""
     start = (0, *position, 0)
     return lax.dynamic_update_slice(
         cache, value.reshape((value.shape[0],) + (1,) * len(position) + value.shape[1:]), start
     )
+
+
+def _cache_input(module, x: jax.Array, index, cache_shape: tuple, slot) -> tuple:
+    """Write input site ``index - exclusive`` into the ``"cache"`` collection.
+
+    ``cache_shape`` is the cache's shape between the batch and feature axes and
+    ``slot(position)`` the cache index of input site ``position``. Before the first input
+    site (``index < exclusive``) a zero is written at slot 0 instead.
+
+    Returns:
+        The updated cache ``(batch, *cache_shape, in)`` and the position ``index - exclusive``.
+    """
+    cache = module.variable(
+        "cache", "inputs", jnp.zeros, (x.shape[0], *cache_shape, x.shape[-1]), x.dtype
+    )
+    position = index - int(module.exclusive)
+    value = jnp.where(position >= 0, x, 0)
+    cache.value = _write_site(cache.value, slot(jnp.maximum(position, 0)), value)
+    return cache.value, position
+
+
+class _SiteUpdate(nn.Module):
+    """Mixin of the ``Fast*`` layers: `update_site` on top of the layer's ``_site``."""
+
+    def update_site(self, inputs: jax.Array, index) -> jax.Array:
+        """Cache input site ``index - exclusive`` and return output site ``index``.
+
+        Args:
+            inputs: the new input site, ``(batch, in)`` (or ``(in,)``).
+            index: output site (an int or a traced int scalar); ``r * L + c`` on the
+                ``L``-column lattice of the 2D layer.
+
+        Returns:
+            ``(batch, features)`` (or ``(features,)``).
+        """
+        return _call(self, inputs, 1, index)
 
 
 class MaskedDense1D(nn.Module):
@@ -86,9 +129,7 @@ class MaskedDense1D(nn.Module):
 
     def __call__(self, inputs: jax.Array) -> jax.Array:
         """Apply the layer: ``(batch, N, in)`` or ``(N, in)`` to ``(..., N, features)``."""
-        x, single = _batched(inputs, 2)
-        y = self._forward(x, None)
-        return y[0] if single else y
+        return _call(self, inputs, 2, None)
 
     def _mask(self, size: int, in_features: int) -> np.ndarray:
         site_mask = np.triu(np.ones((size, size)), k=int(self.exclusive))
@@ -110,16 +151,16 @@ class MaskedDense1D(nn.Module):
             (size * in_features, size * self.features),
             self.param_dtype,
         )
+        x, kernel, bias = promote_dtype(x, kernel, bias, dtype=None)
         if index is not None:
             return self._site(x, index, kernel, bias)
-        x, kernel, bias = promote_dtype(x, kernel, bias, dtype=None)
         kernel = jnp.asarray(mask, kernel.dtype) * kernel
         y = lax.dot(x.reshape(x.shape[0], -1), kernel, precision=self.precision)
         y = y.reshape(x.shape[0], size, self.features)
         return y + bias if bias is not None else y
 
 
-class FastMaskedDense1D(MaskedDense1D):
+class FastMaskedDense1D(MaskedDense1D, _SiteUpdate):
     """`MaskedDense1D` with a per-site update for fast sampling.
 
     Attributes:
@@ -128,36 +169,16 @@ class FastMaskedDense1D(MaskedDense1D):
 
     size: int = dataclasses.field(kw_only=True)
 
-    def update_site(self, inputs: jax.Array, index) -> jax.Array:
-        """Cache input site ``index - exclusive`` and return output site ``index``.
-
-        Args:
-            inputs: the new input site, ``(batch, in)`` (or ``(in,)``).
-            index: output site (an int or a traced int scalar).
-
-        Returns:
-            ``(batch, features)`` (or ``(features,)``).
-        """
-        x, single = _batched(inputs, 1)
-        y = self._forward(x, index)
-        return y[0] if single else y
-
     def _site(self, x, index, kernel, bias):
         size, in_features = self.size, x.shape[-1]
-        x, kernel, bias = promote_dtype(x, kernel, bias, dtype=None)
-        cache = self.variable(
-            "cache", "inputs", jnp.zeros, (x.shape[0], size, in_features), x.dtype
-        )
-        position = index - int(self.exclusive)
-        value = jnp.where(position >= 0, x, 0)
-        cache.value = _write_site(cache.value, (jnp.maximum(position, 0),), value)
+        cache, position = _cache_input(self, x, index, (size,), lambda p: (p,))
         # Kernel column of output site `index`, masked to the sites already seen.
         column = lax.dynamic_index_in_dim(
             kernel.reshape(size, in_features, size, self.features), index, axis=2, keepdims=False
         )
         seen = jnp.arange(size) <= position
         column = jnp.where(seen[:, None, None], column, 0)
-        y = jnp.einsum("bnk,nkf->bf", cache.value, column, precision=self.precision)
+        y = jnp.einsum("bnk,nkf->bf", cache, column, precision=self.precision)
         if bias is not None:
             y = y + lax.dynamic_index_in_dim(bias, index, axis=0, keepdims=False)
         return y
@@ -203,9 +224,7 @@ class MaskedConv1D(nn.Module):
 
     def __call__(self, inputs: jax.Array) -> jax.Array:
         """Apply the layer: ``(batch, N, in)`` or ``(N, in)`` to ``(..., N, features)``."""
-        x, single = _batched(inputs, 2)
-        y = self._forward(x, None)
-        return y[0] if single else y
+        return _call(self, inputs, 2, None)
 
     @nn.compact
     def _forward(self, x: jax.Array, index):
@@ -218,9 +237,9 @@ class MaskedConv1D(nn.Module):
         kernel = self.param(
             "kernel", kernel_init, (n_taps, x.shape[-1], self.features), self.param_dtype
         )
+        x, kernel, bias = promote_dtype(x, kernel, bias, dtype=None)
         if index is not None:
             return self._site(x, index, kernel, bias)
-        x, kernel, bias = promote_dtype(x, kernel, bias, dtype=None)
         size, dilation = x.shape[1], self.kernel_dilation
         if n_taps == 0:
             y = jnp.zeros((*x.shape[:2], self.features), x.dtype)
@@ -242,38 +261,18 @@ class MaskedConv1D(nn.Module):
         return y + bias if bias is not None else y
 
 
-class FastMaskedConv1D(MaskedConv1D):
+class FastMaskedConv1D(MaskedConv1D, _SiteUpdate):
     """`MaskedConv1D` with a per-site update for fast sampling.
 
     The cache is a ring buffer of the last ``(k - 1) d + 1`` input sites.
     """
 
-    def update_site(self, inputs: jax.Array, index) -> jax.Array:
-        """Cache input site ``index - exclusive`` and return output site ``index``.
-
-        Args:
-            inputs: the new input site, ``(batch, in)`` (or ``(in,)``).
-            index: output site (an int or a traced int scalar).
-
-        Returns:
-            ``(batch, features)`` (or ``(features,)``).
-        """
-        x, single = _batched(inputs, 1)
-        y = self._forward(x, index)
-        return y[0] if single else y
-
     def _site(self, x, index, kernel, bias):
-        x, kernel, bias = promote_dtype(x, kernel, bias, dtype=None)
         offsets = _conv1d_offsets(self.kernel_size, self.kernel_dilation, self.exclusive)
         ring = (self.kernel_size - 1) * self.kernel_dilation + 1
-        cache = self.variable(
-            "cache", "inputs", jnp.zeros, (x.shape[0], ring, x.shape[-1]), x.dtype
-        )
-        position = index - int(self.exclusive)
-        value = jnp.where(position >= 0, x, 0)
-        cache.value = _write_site(cache.value, (jnp.maximum(position, 0) % ring,), value)
+        cache, _ = _cache_input(self, x, index, (ring,), lambda p: (p % ring,))
         sites = index - jnp.asarray(offsets)
-        window = jnp.take(cache.value, sites % ring, axis=1)
+        window = jnp.take(cache, sites % ring, axis=1)
         window = jnp.where((sites >= 0)[None, :, None], window, 0)
         y = jnp.einsum("btk,tkf->bf", window, kernel, precision=self.precision)
         return y + bias if bias is not None else y
@@ -319,9 +318,7 @@ class MaskedConv2D(nn.Module):
 
     def __call__(self, inputs: jax.Array) -> jax.Array:
         """Apply the layer: ``(batch, Lx, Ly, in)`` or ``(Lx, Ly, in)`` to ``(..., features)``."""
-        x, single = _batched(inputs, 3)
-        y = self._forward(x, None)
-        return y[0] if single else y
+        return _call(self, inputs, 3, None)
 
     @nn.compact
     def _forward(self, x: jax.Array, index):
@@ -338,9 +335,9 @@ class MaskedConv2D(nn.Module):
         bias = None
         if self.use_bias:
             bias = self.param("bias", self.bias_init, (self.features,), self.param_dtype)
+        x, kernel, bias = promote_dtype(x, kernel, bias, dtype=None)
         if index is not None:
             return self._site(x, index, kernel, bias, mask)
-        x, kernel, bias = promote_dtype(x, kernel, bias, dtype=None)
         kernel = jnp.asarray(mask[:, :, None, None], kernel.dtype) * kernel
         pad_w = (kernel_w // 2 * dilation_w, (kernel_w - 1) // 2 * dilation_w)
         x = jnp.pad(x, ((0, 0), ((kernel_h - 1) * dilation_h, 0), pad_w, (0, 0)))
@@ -356,7 +353,7 @@ class MaskedConv2D(nn.Module):
         return y + bias if bias is not None else y
 
 
-class FastMaskedConv2D(MaskedConv2D):
+class FastMaskedConv2D(MaskedConv2D, _SiteUpdate):
     """`MaskedConv2D` with a per-site update for fast sampling.
 
     The cache is a ring buffer of the last ``(h - 1) dh + 1`` lattice rows, as in NetKet.
@@ -368,34 +365,13 @@ class FastMaskedConv2D(MaskedConv2D):
 
     L: int = dataclasses.field(kw_only=True)
 
-    def update_site(self, inputs: jax.Array, index) -> jax.Array:
-        """Cache input site ``index - exclusive`` and return output site ``index``.
-
-        Args:
-            inputs: the new input site, ``(batch, in)`` (or ``(in,)``).
-            index: output site ``r * L + c`` (an int or a traced int scalar).
-
-        Returns:
-            ``(batch, features)`` (or ``(features,)``).
-        """
-        x, single = _batched(inputs, 1)
-        y = self._forward(x, index)
-        return y[0] if single else y
-
     def _site(self, x, index, kernel, bias, mask):
-        x, kernel, bias = promote_dtype(x, kernel, bias, dtype=None)
         kernel_h, kernel_w = self.kernel_size
         dilation_h, dilation_w = self.kernel_dilation
         row_length = self.L
         ring = (kernel_h - 1) * dilation_h + 1
-        cache = self.variable(
-            "cache", "inputs", jnp.zeros, (x.shape[0], ring, row_length, x.shape[-1]), x.dtype
-        )
-        position = index - int(self.exclusive)
-        value = jnp.where(position >= 0, x, 0)
-        position = jnp.maximum(position, 0)
-        cache.value = _write_site(
-            cache.value, ((position // row_length) % ring, position % row_length), value
+        cache, _ = _cache_input(
+            self, x, index, (ring, row_length), lambda p: ((p // row_length) % ring, p % row_length)
         )
         # Only unmasked taps are gathered: every one of them is a site already written in
         # this pass, so stale ring entries are never read.
@@ -404,7 +380,7 @@ class FastMaskedConv2D(MaskedConv2D):
         cols = index % row_length + jnp.asarray((tap_w - kernel_w // 2) * dilation_w)
         inside = (rows >= 0) & (cols >= 0) & (cols < row_length)
         flat = (rows % ring) * row_length + jnp.clip(cols, 0, row_length - 1)
-        window = jnp.take(cache.value.reshape(x.shape[0], ring * row_length, -1), flat, axis=1)
+        window = jnp.take(cache.reshape(x.shape[0], ring * row_length, -1), flat, axis=1)
         window = jnp.where(inside[None, :, None], window, 0)
         taps = kernel[tap_h, tap_w]
         y = jnp.einsum("btk,tkf->bf", window, taps, precision=self.precision)

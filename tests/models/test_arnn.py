@@ -40,7 +40,7 @@ def build(cls, hilbert, extra, *, layers=3, features=4, param_dtype=jnp.float64,
     model = cls(
         hilbert=hilbert, layers=layers, features=features, param_dtype=param_dtype, **extra, **more
     )
-    return model, random_variables(model, hilbert.size)
+    return model, random_variables(model, hilbert.size, scale=0.5)
 
 
 def _next_state(hilbert, value):

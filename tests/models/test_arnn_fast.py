@@ -149,7 +149,7 @@ def test_fast_model_agrees_with_plain_step_by_step(plain, fast, hilbert, extra, 
     kwargs = {"hilbert": hilbert, "layers": 3, "features": 4, "param_dtype": param_dtype, **extra}
     fast_model, plain_model = fast(**kwargs), plain(**kwargs)
     x = random_states(hilbert, (2, 3))  # batch shape (2, 3)
-    variables = random_variables(fast_model, hilbert.size)
+    variables = random_variables(fast_model, hilbert.size, scale=0.5)
 
     @jax.jit
     def reference(x):
@@ -194,7 +194,7 @@ def test_fast_conditional_reads_only_the_previous_site():
     hilbert = Spin(0.5, 9)
     model = models.FastARNNConv2D(hilbert=hilbert, layers=2, features=3, kernel_size=(2, 3))
     x = jnp.asarray(random_states(hilbert, (2,)))
-    variables = random_variables(model, hilbert.size)
+    variables = random_variables(model, hilbert.size, scale=0.5)
 
     @jax.jit
     def run(params, x):

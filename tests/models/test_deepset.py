@@ -13,17 +13,7 @@ from nqs_explorer.models import (
     site_features,
 )
 
-
-def random_variables(model, x, rng, scale=0.5):
-    shapes = jax.eval_shape(model.init, jax.random.PRNGKey(0), x)
-
-    def draw(leaf):
-        value = rng.normal(scale=scale, size=leaf.shape)
-        if np.issubdtype(leaf.dtype, np.complexfloating):
-            value = value + 1j * rng.normal(scale=scale, size=leaf.shape)
-        return value.astype(leaf.dtype)
-
-    return jax.tree_util.tree_map(draw, shapes)
+from ._support import random_variables
 
 
 def _gelu(x):
@@ -80,7 +70,7 @@ def test_formula_batch_shapes_and_permutation_invariance(batch, param_dtype, rng
         features_phi=(4, 3), features_rho=(5,), element_dim=d, param_dtype=param_dtype
     )
     x = rng.standard_normal((*batch, n * d))
-    variables = random_variables(model, x, rng)
+    variables = random_variables(model, x, rng, scale=0.5)
     apply = jax.jit(model.apply)
     out = np.asarray(apply(variables, x))
     assert out.shape == batch
@@ -102,7 +92,7 @@ def test_batch_entries_are_independent(rng):
     # NetKet's model pools over the batch axis of a (B, N) input; ours must not
     model = DeepSetMLP(features_phi=(3,), features_rho=(3,))
     x = rng.standard_normal((4, 5))
-    variables = random_variables(model, x, rng)
+    variables = random_variables(model, x, rng, scale=0.5)
     apply = jax.jit(model.apply)
     batched = np.asarray(apply(variables, x))
     single = np.array([apply(variables, row) for row in x])
@@ -157,7 +147,7 @@ def test_coordinates_encoding_depends_on_the_occupied_set_only(n_occupied, rng):
     model = DeepSetMLP(
         features_phi=(4,), features_rho=(4,), encoding=OccupiedCoordinates(pos, n_occupied)
     )
-    variables = random_variables(model, x, rng)
+    variables = random_variables(model, x, rng, scale=0.5)
     out = np.asarray(jax.jit(model.apply)(variables, x))
     assert out.shape == (2,)
     perm = rng.permutation(8)

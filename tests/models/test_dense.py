@@ -11,6 +11,8 @@ import pytest
 
 from nqs_explorer.nn import Dense, log_cosh, reim_selu
 
+from ._support import random_variables
+
 DOCTESTED_MODULES = [
     "nqs_explorer.hilbert",
     "nqs_explorer.nn._dense",
@@ -45,24 +47,11 @@ def test_known_values_with_ones_initializers():
     np.testing.assert_array_equal(layer.apply(params, x), [7.0, 7.0])
 
 
-def random_variables(model, x, rng, scale=0.5):
-    """Parameters drawn with numpy in the model's tree (no PRNG compilation)."""
-    shapes = jax.eval_shape(model.init, jax.random.PRNGKey(0), x)
-
-    def draw(leaf):
-        value = rng.normal(scale=scale, size=leaf.shape)
-        if np.issubdtype(leaf.dtype, np.complexfloating):
-            value = value + 1j * rng.normal(scale=scale, size=leaf.shape)
-        return value.astype(leaf.dtype)
-
-    return jax.tree_util.tree_map(draw, shapes)
-
-
 @pytest.mark.parametrize("batch", [(), (3,), (2, 3)], ids=["()", "(B,)", "(B1,B2)"])
 def test_matches_matrix_product_for_every_batch_shape(batch, rng):
     layer = Dense(features=5)
     x = rng.standard_normal((*batch, 4))
-    variables = random_variables(layer, x, rng)
+    variables = random_variables(layer, x, rng, scale=0.5)
     k, b = variables["params"]["kernel"], variables["params"]["bias"]
     assert k.shape == (4, 5)
     assert b.shape == (5,)
@@ -75,7 +64,7 @@ def test_same_tree_and_values_as_flax_dense(rng):
     # NetKet 3.x builds its models on flax.linen.Dense: same tree, same numbers
     x = rng.standard_normal((3, 4))
     ours, theirs = Dense(features=2), nn.Dense(features=2, param_dtype=jnp.float64)
-    variables = random_variables(theirs, x, rng)
+    variables = random_variables(theirs, x, rng, scale=0.5)
     assert jax.tree_util.tree_structure(variables) == jax.tree_util.tree_structure(
         jax.eval_shape(ours.init, jax.random.PRNGKey(0), x)
     )

@@ -13,18 +13,7 @@ import nqs_explorer as nqx
 from nqs_explorer.models import RBM, DeepSetMLP, load_params, save_params, validate_params
 from nqs_explorer.nn.blocks import SymmExpSum
 
-
-def random_variables(model, x, rng, scale=0.3):
-    shapes = jax.eval_shape(model.init, jax.random.PRNGKey(0), x)
-
-    def draw(leaf):
-        value = rng.normal(scale=scale, size=leaf.shape)
-        if np.issubdtype(leaf.dtype, np.complexfloating):
-            value = value + 1j * rng.normal(scale=scale, size=leaf.shape)
-        return value.astype(leaf.dtype)
-
-    return jax.tree_util.tree_map(draw, shapes)
-
+from ._support import random_variables
 
 MODELS = {
     "RBM-real": lambda: RBM(alpha=2),

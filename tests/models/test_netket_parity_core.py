@@ -13,20 +13,10 @@ from nqs_explorer.models import MLP, RBM, DeepSetMLP
 from nqs_explorer.nn.blocks import SymmExpSum
 from nqs_explorer.utils import HashableArray
 
+from ._support import random_variables
+
 nk = pytest.importorskip("netket")
 pytestmark = pytest.mark.netket
-
-
-def random_variables(model, x, rng, scale=0.3):
-    shapes = jax.eval_shape(model.init, jax.random.PRNGKey(0), x)
-
-    def draw(leaf):
-        value = rng.normal(scale=scale, size=leaf.shape)
-        if np.issubdtype(leaf.dtype, np.complexfloating):
-            value = value + 1j * rng.normal(scale=scale, size=leaf.shape)
-        return value.astype(leaf.dtype)
-
-    return jax.tree_util.tree_map(draw, shapes)
 
 
 def _abstract_tree(model, x):

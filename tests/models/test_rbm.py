@@ -7,18 +7,7 @@ import pytest
 
 from nqs_explorer.models import MLP, RBM
 
-
-def random_variables(model, x, rng, scale=0.5):
-    """Parameters drawn with numpy in the model's tree (no PRNG compilation)."""
-    shapes = jax.eval_shape(model.init, jax.random.PRNGKey(0), x)
-
-    def draw(leaf):
-        value = rng.normal(scale=scale, size=leaf.shape)
-        if np.issubdtype(leaf.dtype, np.complexfloating):
-            value = value + 1j * rng.normal(scale=scale, size=leaf.shape)
-        return value.astype(leaf.dtype)
-
-    return jax.tree_util.tree_map(draw, shapes)
+from ._support import random_variables
 
 
 def _shapes(model, x):
@@ -38,7 +27,7 @@ def test_rbm_tree_is_netkets():
 def test_rbm_formula(param_dtype, rng):
     model = RBM(alpha=1.5, param_dtype=param_dtype)
     x = np.sign(rng.standard_normal((5, 4)))
-    variables = random_variables(model, x, rng)
+    variables = random_variables(model, x, rng, scale=0.5)
     p = variables["params"]
     assert p["Dense"]["kernel"].shape == (4, 6)  # int(1.5 * 4)
     assert p["Dense"]["kernel"].dtype == param_dtype
@@ -61,7 +50,7 @@ def test_zero_bias_rbm_is_spin_flip_symmetric(rng):
     # without biases log cosh is even: ψ(-σ) = ψ(σ) exactly (an identity, not a stored number)
     model = RBM(alpha=2, use_hidden_bias=False, use_visible_bias=False)
     x = np.sign(rng.standard_normal((2, 6, 5)))
-    variables = random_variables(model, x[0], rng)
+    variables = random_variables(model, x[0], rng, scale=0.5)
     out = jax.jit(model.apply)(variables, np.stack([x[0], -x[0]]))
     np.testing.assert_allclose(out[1], out[0], rtol=1e-14)
 
@@ -88,7 +77,7 @@ def test_mlp_tree_is_netkets():
 def test_mlp_formula(param_dtype, rng):
     model = MLP(hidden_dims=(6,), hidden_activations=jnp.tanh, param_dtype=param_dtype)
     x = np.sign(rng.standard_normal((2, 3, 4)))
-    variables = random_variables(model, x, rng)
+    variables = random_variables(model, x, rng, scale=0.5)
     p = variables["params"]["MLP_0"]
     h = np.tanh(x @ p["Dense_0"]["kernel"] + p["Dense_0"]["bias"])
     expected = (h @ p["Dense_1"]["kernel"])[..., 0]
@@ -101,7 +90,7 @@ def test_mlp_formula(param_dtype, rng):
 def test_mlp_default_is_linear(rng):
     model = MLP()
     x = rng.standard_normal((3, 4))
-    variables = random_variables(model, x, rng)
+    variables = random_variables(model, x, rng, scale=0.5)
     kernel = variables["params"]["MLP_0"]["Dense_0"]["kernel"]
     np.testing.assert_allclose(jax.jit(model.apply)(variables, x), (x @ kernel)[:, 0], rtol=1e-13)
 

@@ -13,20 +13,10 @@ from nqs_explorer.hilbert import Spin
 from nqs_explorer.models import ARCHITECTURES, ArchitectureSpec, Hyperparameter
 from nqs_explorer.nn.blocks import SymmExpSum
 
+from ._support import random_variables
+
 AR_NAMES = {"ARNNConv2D", "FastARNNConv2D", "FastARNNConv1D", "FastARNNDense"}
 PLAIN_NAMES = ["RBM", "MLP", "DeepSetMLP"]
-
-
-def random_variables(model, x, rng, scale=0.3):
-    shapes = jax.eval_shape(model.init, jax.random.PRNGKey(0), x)
-
-    def draw(leaf):
-        value = rng.normal(scale=scale, size=leaf.shape)
-        if np.issubdtype(leaf.dtype, np.complexfloating):
-            value = value + 1j * rng.normal(scale=scale, size=leaf.shape)
-        return value.astype(leaf.dtype)
-
-    return jax.tree_util.tree_map(draw, shapes)
 
 
 def test_the_registry_lists_every_architecture():

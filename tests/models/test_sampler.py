@@ -19,7 +19,7 @@ P_VALUE_THRESHOLD = 1e-3
 
 def _setup(cls, hilbert, param_dtype=jnp.float64, scale=0.5, **extra):
     model = cls(hilbert=hilbert, layers=2, features=4, param_dtype=param_dtype, **extra)
-    return model, random_variables(model, hilbert.size, seed=11, scale=scale)
+    return model, random_variables(model, hilbert.size, rng=11, scale=scale)
 
 
 def _chi_squared_p_value(counts: np.ndarray, probs: np.ndarray) -> float:

@@ -18,6 +18,8 @@ from nqs_explorer.nn.blocks._dense_first import (
     supports_permuted_kernels,
 )
 
+from ._support import random_variables
+
 GROUPS = {
     "Chain6-T": lambda: nqx.graph.Chain(6).translation_group(),
     "Square3-space": lambda: nqx.graph.Square(3).space_group(),
@@ -37,19 +39,6 @@ MODULES = {
     ),
     "MLP-linear": (MLP(), np.float64),
 }
-
-
-def random_variables(model, x, rng, scale=0.3):
-    """Parameters drawn with numpy (complex where the leaf is)."""
-    shapes = jax.eval_shape(model.init, jax.random.PRNGKey(0), x)
-
-    def draw(leaf):
-        value = rng.normal(scale=scale, size=leaf.shape)
-        if np.issubdtype(leaf.dtype, np.complexfloating):
-            value = value + 1j * rng.normal(scale=scale, size=leaf.shape)
-        return value.astype(leaf.dtype)
-
-    return jax.tree_util.tree_map(draw, shapes)
 
 
 def _pick_characters(group):

@@ -11,6 +11,8 @@ from nqs_explorer.models import RBM
 from nqs_explorer.nn.blocks import SymmExpSum, character_logsumexp
 from nqs_explorer.utils import HashableArray
 
+from ._support import random_variables
+
 WIDE = nn.initializers.normal(0.3)
 
 LATTICES = {
@@ -94,19 +96,6 @@ def _one_d_irreps(group):
     ids = np.flatnonzero(np.abs(table[:, 0] - 1) < 1e-9)
     assert ids[0] == 0
     return ids, table
-
-
-def random_variables(model, x, rng, scale=0.3):
-    """Parameters of ``model`` drawn with numpy (no PRNG compilation), complex where needed."""
-    shapes = jax.eval_shape(model.init, jax.random.PRNGKey(0), x)
-
-    def draw(leaf):
-        value = rng.normal(scale=scale, size=leaf.shape)
-        if np.issubdtype(leaf.dtype, np.complexfloating):
-            value = value + 1j * rng.normal(scale=scale, size=leaf.shape)
-        return value.astype(leaf.dtype)
-
-    return jax.tree_util.tree_map(draw, shapes)
 
 
 def _numpy_rbm(params, x):
