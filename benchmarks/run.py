@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SUITES = ("import", "groups", "models", "latency", "latency_widgets")
+SUITES = ("import", "groups", "models", "latency", "latency_widgets", "memory")
 
 
 def import_time(repeats: int = 5) -> list[dict]:
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     lines = ["# Benchmark results", "", f"Made by `{command}`.", "", *_machine(), ""]
     lines += [
-        "| figure | nqs_explorer | NetKet | ratio (≥1: we are faster) | notes |",
+        "| figure | nqs_explorer | NetKet | ratio (≥1: we are faster or smaller) | notes |",
         "|---|---|---|---|---|",
     ]
     for row in rows:
