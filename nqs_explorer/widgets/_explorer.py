@@ -22,6 +22,9 @@ from ._status import StatusLine
 from ._view import View
 
 LOG_LINES = 6
+#: Width of the pickers' tabs, and the narrowest the views get beside them (pixels).
+BUILDERS_PX = 470
+VIEWS_MIN_PX = 620
 LEVEL_COLORS = {"error": "#c62828", "warning": "#9a6700", "info": "#1e6fb8"}
 
 
@@ -102,8 +105,10 @@ class Explorer:
         self.views = widgets.Tab(
             [v.root for v in self.main_views], titles=[v.title for v in self.main_views]
         )
-        self.builders.layout.width = "470px"
-        self.views.layout.flex = "1 1 auto"
+        self.builders.layout.width = f"{BUILDERS_PX}px"
+        # beside the pickers when VIEWS_MIN_PX fit there, else below them at full width
+        self.views.layout.flex = f"1 1 {VIEWS_MIN_PX}px"
+        self.views.layout.min_width = "0"
         self.views.layout.overflow = "auto"  # wide galleries scroll instead of being cut
         # The pickers are cheap and always kept in sync; the views compute, so only the
         # selected one keeps up and the others catch up when their tab is shown.
@@ -114,7 +119,14 @@ class Explorer:
             "model, then look inside: orbits, conditionals, parameters, checks"
         )
         self.root = widgets.VBox(
-            [header, widgets.HBox([self.builders, self.views]), self.status.root, self.log.root]
+            [
+                header,
+                widgets.HBox(
+                    [self.builders, self.views], layout=widgets.Layout(flex_flow="row wrap")
+                ),
+                self.status.root,
+                self.log.root,
+            ]
         )
 
     @property

@@ -30,6 +30,40 @@ except ImportError:  # pragma: no cover - exercised only without ipympl
 
 HAS_IPYMPL = _IpymplCanvas is not None
 
+#: CSS class of the canvases of fluid figures (see :class:`LiveFigure`).
+FLUID_CLASS = "nqx-fluid-canvas"
+#: Scales an ipympl canvas down to its container's width, keeping the aspect ratio.
+#: ipympl 0.10 sizes its canvases with inline pixel styles (``canvas_div`` and both
+#: canvases, which lie on top of each other); the rules cap the figure at the width
+#: available and let the lower canvas set the height from its aspect ratio.
+FLUID_CANVAS_CSS = f"""
+.{FLUID_CLASS} {{ min-width: 0; max-width: 100%; }}
+.{FLUID_CLASS} .jupyter-matplotlib-figure,
+.{FLUID_CLASS} .jupyter-matplotlib-canvas-container {{ max-width: 100%; }}
+.{FLUID_CLASS} .jupyter-matplotlib-canvas-div {{
+    max-width: calc(100% - 4px); height: auto !important;
+}}
+.{FLUID_CLASS} .jupyter-matplotlib-canvas-div > canvas {{
+    width: 100% !important; height: auto !important;
+}}
+.{FLUID_CLASS} .jupyter-matplotlib-canvas-div > canvas:first-child {{
+    position: relative !important;
+}}
+.{FLUID_CLASS} .jupyter-matplotlib-canvas-div > canvas + canvas {{ height: 100% !important; }}
+.{FLUID_CLASS}.widget-image {{ height: auto; }}
+"""
+
+
+def fluid_canvas_style() -> widgets.HTML:
+    """An invisible widget holding :data:`FLUID_CANVAS_CSS`; put one in any layout that
+    shows a fluid :class:`LiveFigure` (the rules apply to the whole page)."""
+    style = widgets.HTML(
+        f"<style>{FLUID_CANVAS_CSS}</style>", layout=widgets.Layout(display="none")
+    )
+    style.add_class("nqx-fluid-canvas-style")
+    return style
+
+
 #: rcParams in force while a live frame renders. Text is most of a frame's render time
 #: (FreeType rasterises every glyph on every draw); unhinted glyphs render ~40 % faster
 #: and read the same at screen resolution. Saved images (:meth:`LiveFigure.png`) keep
@@ -103,6 +137,11 @@ class LiveFigure:
         max_width_px: widest the canvas may be, in pixels (the width of its column);
             larger sizes given to :meth:`layout`, :meth:`mirror` or :meth:`fill` are
             scaled down, keeping the aspect ratio. ``None``: no limit.
+        fluid: show the canvas scaled down (by the browser, keeping its aspect ratio) to
+            the width of its container when that is narrower than the figure; the
+            figure keeps its size. Needs :func:`fluid_canvas_style` in the layout. A
+            fluid figure takes no clicks: ipympl 0.10 reports clicks in the scaled
+            pixels, which would miss the artists (:meth:`connect_pick` raises).
 
     Value-only updates that change a few artists (the spins of a clicked configuration)
     need not render the whole figure: declare those artists with :meth:`set_dynamic`,
@@ -111,6 +150,8 @@ class LiveFigure:
 
     Attributes:
         figure: the ``Figure``; draw into it with the ``plot.draw_*(..., ax=...)`` functions.
+        dpi: figure pixels per inch in CSS pixels (``figure.dpi`` is this times the
+            browser's device pixel ratio once a HiDPI browser has connected).
         widget: the widget to put in a layout (an ipympl ``Canvas`` or an ``Image``).
         draws: how many times :meth:`redraw` ran (tests assert on in-place updates).
         blits: how many frames :meth:`update_dynamic` rendered by blitting.
@@ -122,12 +163,15 @@ class LiveFigure:
         dpi: int = 72,
         interactive: bool = True,
         max_width_px: int | None = None,
+        fluid: bool = False,
     ):
         if max_width_px is not None and max_width_px <= 0:
             raise ValueError(
                 f"max_width_px must be a positive pixel count or None, got {max_width_px}"
             )
         self.max_width_px = max_width_px
+        self.dpi = dpi
+        self.fluid = bool(fluid)
         self.figure = Figure(figsize=self.fit(figsize, dpi), dpi=dpi)
         self.interactive = bool(interactive and HAS_IPYMPL)
         self.draws = 0
@@ -153,18 +197,25 @@ class LiveFigure:
         else:
             FigureCanvasAgg(self.figure)
             self.widget = widgets.Image(format="png")
-        if max_width_px is not None:
+        if max_width_px is not None or self.fluid:
             # never wider than the column, even before the Python side resizes it
             self.widget.layout.max_width = "100%"
+        if self.fluid:
+            self.widget.add_class(FLUID_CLASS)
         self.canvas.mpl_connect("draw_event", self._on_draw)
 
     def fit(self, size, dpi: float | None = None) -> tuple[float, float]:
         """``size`` (inches), scaled down keeping its aspect so that it is at most
-        :attr:`max_width_px` pixels wide at ``dpi`` (the figure's by default)."""
+        :attr:`max_width_px` pixels wide at ``dpi`` (:attr:`dpi` by default).
+
+        CSS pixels: on a HiDPI screen ipympl raises ``figure.dpi`` by the device pixel
+        ratio (the canvas renders ``ratio²`` as many pixels into the same CSS box), which
+        must not shrink the figure.
+        """
         width, height = (float(v) for v in size)
         if self.max_width_px is None:
             return width, height
-        dpi = self.figure.dpi if dpi is None else dpi
+        dpi = self.dpi if dpi is None else dpi
         scale = min(1.0, self.max_width_px / (width * dpi))
         return width * scale, height * scale
 
@@ -297,6 +348,11 @@ class LiveFigure:
 
     def connect_pick(self, callback) -> int:
         """Call ``callback(event)`` on matplotlib pick events (clicks on pickable artists)."""
+        if self.fluid:
+            raise ValueError(
+                "a fluid LiveFigure takes no clicks: the browser scales its canvas and "
+                "ipympl reports clicks in scaled pixels; use fluid=False for clickable figures"
+            )
         return self.canvas.mpl_connect("pick_event", callback)
 
     def close(self) -> None:

@@ -9,7 +9,8 @@ import numpy as np
 
 from .. import plot
 from ..plot._orbit import orbit_gallery_size
-from ._figure import LiveFigure
+from ..plot._style import format_phase
+from ._figure import LiveFigure, fluid_canvas_style
 from ._inplace import (
     SiteStyles,
     gallery_dynamic_artists,
@@ -26,8 +27,15 @@ MAX_TABLE_ROWS = 48
 #: the configuration canvas is scaled to fit inside it.
 LEFT_COLUMN_PX = 420
 CONFIGURATION_MAX_PX = LEFT_COLUMN_PX - 16
+#: Narrowest the terms table's box gets beside the left column (pixels); a narrower
+#: view puts it below the column.
+TERMS_MIN_PX = 300
 #: Rounding noise below this fraction of |z| prints as 0 (a cos(π/2) is 6e-17, not -0).
 ZERO_TOLERANCE = 1e-12
+#: Significant digits of the numbers in the terms table (the tooltip of each row has 10).
+TABLE_DIGITS = 3
+SUMMARY_DIGITS = 4
+MINUS = "\u2212"  # typographic minus, as in the gallery titles
 SUMMARY_STYLE = "white-space:normal;overflow-wrap:anywhere;max-width:100%;line-height:1.4"
 
 
@@ -43,19 +51,46 @@ def _clean(x: float, scale: float) -> float:
     return 0.0 if abs(x) <= ZERO_TOLERANCE * max(scale, 1.0) else float(x) + 0.0
 
 
-def complex_text(z: complex) -> str:
-    """``a+bi`` with 4 significant digits; rounding noise and signed zeros print as 0."""
+def real_text(x: float, digits: int = TABLE_DIGITS) -> str:
+    """``x`` to ``digits`` significant digits, with a typographic minus (``−0.0366``)."""
+    text = f"{float(x) + 0.0:.{digits}g}"
+    return "0" if text in ("-0", "0") else text.replace("-", MINUS)
+
+
+def complex_text(z: complex, digits: int = TABLE_DIGITS) -> str:
+    """``z`` in its shortest form: ``1``, ``−i``, ``0.5i``, ``0.707−0.707i``.
+
+    ``digits`` significant digits per part; a part that is zero up to rounding noise
+    (a cos(π/2) is 6e-17) is left out, and zeros print unsigned.
+    """
     z = complex(z)
     real, imag = _clean(z.real, abs(z)), _clean(z.imag, abs(z))
-    real_text = f"{real:.4g}"
-    if real_text in ("-0", "-0.0"):  # pragma: no cover - _clean removes the sign already
-        real_text = "0"
-    return f"{real_text}{'+' if imag >= 0 else '−'}{abs(imag):.4g}i"
+    if imag == 0.0:
+        return real_text(real, digits)
+    magnitude = real_text(abs(imag), digits)
+    imag_text = ("" if magnitude == "1" else magnitude) + "i"
+    if real == 0.0:
+        return (MINUS if imag < 0 else "") + imag_text
+    return f"{real_text(real, digits)}{'+' if imag > 0 else MINUS}{imag_text}"
 
 
 def angle_text(z: complex) -> str:
-    """arg z in radians, signed, 4 decimals; -0.0000 prints as +0.0000."""
-    return f"{np.round(np.angle(z), 4) + 0.0:+.4f}"
+    """arg z in units of π, as the gallery titles print it: ``0``, ``−π/4``, ``0.925π``.
+
+    The branch cut is (−π, π]: a negative real number prints ``π``; ``0`` has no
+    argument and prints ``—``.
+    """
+    z = complex(z)
+    real, imag = _clean(z.real, abs(z)), _clean(z.imag, abs(z))
+    if real == 0.0 and imag == 0.0:
+        return "—"
+    return format_phase(np.angle(complex(real, imag)))
+
+
+def _full_text(z: complex) -> str:
+    """``z`` to 10 significant digits (for tooltips)."""
+    z = complex(z)
+    return f"{z.real:.10g}{z.imag:+.10g}i"
 
 
 def orbit_summary_html(orbit, group_name: str) -> str:
@@ -67,8 +102,9 @@ def orbit_summary_html(orbit, group_name: str) -> str:
         f"σ = <code>{sigma_text(orbit.sigma)}</code>",
         f"group {html.escape(group_name)}: |G| = {n}; stabilizer ({len(orbit.stabilizer)}): {stab}",
         f"orbit size |G|/|Stab| = {orbit.orbit_size} distinct configurations",
-        f"ψ(σ) = Σ_g χ_g ψ_θ(T_g σ)/|G| = {complex_text(orbit.total)}"
-        f" (|ψ| = {abs(orbit.total):.4g}, arg ψ = {np.round(np.angle(orbit.total), 4) + 0.0:.4f})",
+        f"ψ(σ) = Σ_g χ_g ψ_θ(T_g σ)/|G| = {complex_text(orbit.total, SUMMARY_DIGITS)}"
+        f" (|ψ| = {real_text(abs(orbit.total), SUMMARY_DIGITS)},"
+        f" arg ψ = {angle_text(orbit.total)})",
     ]
     if orbit.forced_zero:
         lines.append(
@@ -86,36 +122,58 @@ TERMS_COLUMNS = (
     ("χ_g", "character of g"),
     ("log ψ(T_g σ)", "log ψ_θ(T_g σ): the model's log-amplitude of the transformed configuration"),
     ("|term|", "|χ_g ψ_θ(T_g σ)| / |G|"),
-    ("arg", "arg of the term χ_g ψ_θ(T_g σ) / |G| (radians)"),
+    ("arg", "arg of the term χ_g ψ_θ(T_g σ) / |G|, in units of π"),
 )
 TERMS_HEADER = "".join(
-    f'<th style="white-space:nowrap" title="{html.escape(tip)}">{html.escape(text)}</th>'
+    f'<th style="white-space:nowrap;text-align:left" title="{html.escape(tip)}">'
+    f"{html.escape(text)}</th>"
     for text, tip in TERMS_COLUMNS
 )
+#: The table scrolls inside its box (both ways) rather than overflowing it. With
+#: ``contain:inline-size`` the box's width ignores the table's: a narrow column scrolls
+#: the table instead of being pushed wider by it (and then clipped by its own parent).
+TERMS_BOX_STYLE = "max-height:300px;overflow:auto;max-width:100%;contain:inline-size"
+TERMS_TABLE_STYLE = (
+    "font-size:80%;font-family:monospace;border-collapse:collapse;white-space:nowrap;"
+    "line-height:1.35"
+)
+
+
+def _term_row(g: int, name: str, character: complex, log_term: complex, term: complex) -> str:
+    tooltip = (
+        f"χ_g = {_full_text(character)}, log ψ = {_full_text(log_term)}, term = {_full_text(term)}"
+    )
+    return (
+        f'<tr class="nqx-term" title="{html.escape(tooltip)}"><td>{g}</td>'
+        f"<td>{html.escape(name)}</td><td>{complex_text(character)}</td>"
+        f"<td>{complex_text(log_term)}</td><td>{real_text(abs(term))}</td>"
+        f"<td>{angle_text(term)}</td></tr>"
+    )
 
 
 def terms_table_html(orbit) -> str:
-    """One row per group element: χ_g, log ψ_θ(T_g σ), |term| and arg term; then the sum."""
-    rows = []
+    """One row per group element: χ_g, log ψ_θ(T_g σ), |term| and arg term; then the sum.
+
+    Numbers have :data:`TABLE_DIGITS` significant digits, phases are in units of π
+    (:func:`angle_text`); each row's tooltip has its numbers to 10 digits.
+    """
     n = len(orbit.element_names)
-    for g in range(min(n, MAX_TABLE_ROWS)):
-        term = orbit.terms[g]
-        rows.append(
-            f'<tr class="nqx-term"><td>{g}</td><td>{html.escape(orbit.element_names[g])}</td>'
-            f"<td>{complex_text(orbit.characters[g])}</td>"
-            f"<td>{complex_text(orbit.log_terms[g])}</td>"
-            f"<td>{abs(term):.4g}</td><td>{angle_text(term)}</td></tr>"
+    rows = [
+        _term_row(
+            g, orbit.element_names[g], orbit.characters[g], orbit.log_terms[g], orbit.terms[g]
         )
+        for g in range(min(n, MAX_TABLE_ROWS))
+    ]
     more = f"<tr><td colspan=6>… {n - MAX_TABLE_ROWS} more</td></tr>" if n > MAX_TABLE_ROWS else ""
     total = orbit.total
     return (
-        '<div style="max-height:260px;overflow:auto;max-width:100%"><table class="nqx-terms" '
-        'cellpadding="3" style="font-size:85%;font-family:monospace;border-collapse:collapse;'
-        'white-space:nowrap">'
+        f'<div class="nqx-terms-box" style="{TERMS_BOX_STYLE}">'
+        f'<table class="nqx-terms" cellpadding="3" style="{TERMS_TABLE_STYLE}">'
         f"<tr>{TERMS_HEADER}</tr>"
         f"{''.join(rows)}{more}"
-        f'<tr class="nqx-sum" style="font-weight:600"><td></td><td>sum</td><td></td><td></td>'
-        f"<td>{abs(total):.4g}</td><td>{angle_text(total)}</td></tr></table></div>"
+        f'<tr class="nqx-sum" style="font-weight:600" title="sum = {_full_text(total)}">'
+        f"<td></td><td>sum</td><td></td><td></td>"
+        f"<td>{real_text(abs(total))}</td><td>{angle_text(total)}</td></tr></table></div>"
     )
 
 
@@ -131,9 +189,11 @@ class OrbitView(View):
         random: ``Button`` drawing a new random configuration.
         site: ``BoundedIntText``; with :attr:`flip` it flips a site from the keyboard.
         configuration_figure: :class:`LiveFigure` of σ (clickable).
-        gallery_figure: :class:`LiveFigure` of the orbit and the terms in the complex plane.
+        gallery_figure: :class:`LiveFigure` of the orbit and the terms in the complex plane
+            (not clickable; fluid: the browser scales it down to the view's width).
         summary: ``HTML`` with stabilizer, orbit size, ψ(σ) and the forced-zero notice.
-        terms: ``HTML`` table of the terms.
+        terms: ``HTML`` table of the terms (scrolls inside its box when it is too wide);
+            beside the configuration, or below it in a narrow view.
     """
 
     source = "orbit"
@@ -149,11 +209,17 @@ class OrbitView(View):
         self.configuration_figure = LiveFigure(
             figsize=(3.6, 3.6), max_width_px=CONFIGURATION_MAX_PX
         )
-        self.gallery_figure = LiveFigure(figsize=(8.0, 4.0))
+        # not clickable: the browser may show it scaled down to the view's width
+        self.gallery_figure = LiveFigure(figsize=(8.0, 4.0), fluid=True)
         # wraps inside its column (long stabilizers, ψ(σ)) instead of overflowing it
-        self.summary = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.summary = widgets.HTML(layout=widgets.Layout(width="auto"))
         self.summary.add_class("nqx-summary")
-        self.terms = widgets.HTML(layout=widgets.Layout(flex="1 1 auto", min_width="0"))
+        # beside the left column when there is room for TERMS_MIN_PX, else below it
+        self.terms = widgets.HTML(
+            layout=widgets.Layout(
+                flex=f"1 1 {TERMS_MIN_PX}px", min_width="0", margin="2px 2px 2px 8px"
+            )
+        )
         self.on_click(
             self.random,
             lambda: self.state.random_configuration(source=self.source),
@@ -166,13 +232,16 @@ class OrbitView(View):
         for event in ("setup", "configuration", "parameters"):
             self.state.observe(event, self.refresh, self.source)
         controls = widgets.HBox([self.random, self.site, self.flip])
+        # the column's width less the widgets' margins ("100%" would overflow it by them)
+        self.message.layout.width = "auto"
         left = widgets.VBox(
             [controls, self.message, self.configuration_figure.widget, self.summary],
             layout=widgets.Layout(
                 width=f"{LEFT_COLUMN_PX}px", min_width=f"{LEFT_COLUMN_PX}px", overflow="hidden"
             ),
         )
-        self.root = widgets.VBox([widgets.HBox([left, self.terms]), self.gallery_figure.widget])
+        top = widgets.HBox([left, self.terms], layout=widgets.Layout(flex_flow="row wrap"))
+        self.root = widgets.VBox([top, self.gallery_figure.widget, fluid_canvas_style()])
         self._config_key = self._gallery_key = self._drawn_sigma = None
         self._styles: SiteStyles | None = None
         self.sync()

@@ -4,7 +4,10 @@ The test starts ``jupyter lab`` on 127.0.0.1 (temporary config, settings and wor
 folders, no token, a free port) on a copy of ``notebooks/explorer.ipynb``, runs the notebook,
 waits for the widgets, changes the lattice and the character, clicks a site of the orbit
 view's ipympl canvas to flip its spin, and checks that the views followed (DOM text and
-pixels), with no JavaScript error in the console and no error output in the kernel.
+pixels), with no JavaScript error in the console and no error output in the kernel. It also
+checks the orbit view's layout: nothing in it overflows its box horizontally unless that box
+scrolls, the terms table fits beside the configuration at the default viewport, and in a
+narrow viewport the orbit gallery's canvas is scaled down to the view's width.
 
 To find the site on the canvas, a helper cell appended to the copy asks the live figure
 where it drew each site (``transData``) and tags the canvas widget with a CSS class.
@@ -68,6 +71,35 @@ LAB_SETTINGS = {
     },
 }
 TIMEOUT_MS = 120_000
+VIEWPORT = {"width": 1500, "height": 1250}
+# Narrow enough that the orbit gallery (817 px for Chain 8) must be scaled down: below
+# ~1270 px the views move under the pickers and take the whole width of the notebook.
+NARROW_VIEWPORT = {"width": 800, "height": 1250}
+# The elements of the views' tab panel (the orbit view) that overflow horizontally without
+# scrolling: wider content than box, and the box clips it or lets it spill over.
+CLIPPED_IN_ORBIT_VIEW = """() => {
+    const panel = document.querySelector(".nqx-terms").closest(".jupyter-widget-TabPanel-tabContents");
+    return Array.from(panel.querySelectorAll("*"))
+        .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1
+                && !["auto", "scroll"].includes(getComputedStyle(e).overflowX))
+        .map(e => `${e.tagName}.${e.className}: ${e.scrollWidth} > ${e.clientWidth} px`);
+}"""
+TERMS_BOX = """() => {
+    const box = document.querySelector(".nqx-terms-box");
+    return {scroll: box.scrollWidth, client: box.clientWidth,
+            overflow: getComputedStyle(box).overflowX};
+}"""
+# The orbit gallery's canvas: its size on screen, its own size (ipympl's inline style, CSS
+# pixels) and the width of the view holding it.
+GALLERY_CANVAS = """() => {
+    const widget = document.querySelector(".nqx-fluid-canvas");
+    const canvas = widget.querySelector(".jupyter-matplotlib-canvas-div > canvas");
+    const box = canvas.getBoundingClientRect();
+    return {width: box.width, height: box.height,
+            own_width: parseFloat(canvas.parentElement.style.width),
+            aspect: canvas.width / canvas.height,
+            container: widget.parentElement.clientWidth};
+}"""
 # The notebook is current and its kernel connected and idle. Running cells earlier makes
 # JupyterLab ask for a kernel (a dialog) and the run waits for it.
 KERNEL_READY = """() => {
@@ -236,7 +268,7 @@ def test_explorer_in_jupyterlab(lab, screenshot_dir):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1250})
+            page = browser.new_page(viewport=VIEWPORT)
             # Every wait is bounded (a stuck kernel fails the test instead of hanging it).
             page.set_default_timeout(TIMEOUT_MS)
             expect.set_options(timeout=TIMEOUT_MS)
@@ -290,7 +322,8 @@ def test_explorer_in_jupyterlab(lab, screenshot_dir):
             assert "1: k=1/8 (dim 1)" in options, options
             irrep.select_option(index=options.index("1: k=1/8 (dim 1)"))
             terms = page.locator(".nqx-terms")
-            expect(terms).to_contain_text("0.7071−0.7071i")  # χ(t_1) = exp(-2πi/8)
+            expect(terms).to_contain_text("0.707−0.707i")  # χ(t_1) = exp(-2πi/8)
+            expect(terms).to_contain_text("−π/4")  # arg of a real ψ_θ times χ(t_1)
             expect(page.locator(".nqx-character-table")).to_be_visible()
 
             # -- click site 2 on the orbit view's canvas: its spin flips everywhere
@@ -312,6 +345,21 @@ def test_explorer_in_jupyterlab(lab, screenshot_dir):
             page.locator(".jp-Cell").nth(1).scroll_into_view_if_needed()
             page.wait_for_timeout(300)
             page.screenshot(path=str(screenshot_dir / "explorer-chain-k.png"))
+
+            # -- layout: complex χ and log ψ (the widest table) fit beside the configuration;
+            # nothing is cut off, here or in a narrow window, where the gallery scales down
+            assert page.evaluate(CLIPPED_IN_ORBIT_VIEW) == []
+            box = page.evaluate(TERMS_BOX)
+            assert box["scroll"] <= box["client"], box
+            page.set_viewport_size(NARROW_VIEWPORT)
+            page.wait_for_function(f"() => ({GALLERY_CANVAS})().container < 700")
+            gallery = page.evaluate(GALLERY_CANVAS)
+            assert gallery["width"] <= gallery["container"] < gallery["own_width"], gallery
+            assert gallery["width"] / gallery["height"] == pytest.approx(
+                gallery["aspect"], rel=0.02
+            )
+            assert page.evaluate(CLIPPED_IN_ORBIT_VIEW) == []
+            assert page.evaluate(TERMS_BOX)["overflow"] == "auto"
 
             # -- nothing went wrong on either side
             assert _error_outputs(page) == []

@@ -55,9 +55,10 @@ def test_summary_and_terms_table(state):
     assert len(rows) == 9
     assert [r[1] for r in rows] == list(orbit.element_names)
     magnitudes = np.array([float(r[4]) for r in rows])
-    np.testing.assert_allclose(magnitudes, np.abs(orbit.terms), rtol=1e-3)
+    # 3 significant digits (the row's tooltip has them all)
+    np.testing.assert_allclose(magnitudes, np.abs(orbit.terms), rtol=5e-3)
     total = table_rows(view.terms.value, "nqx-sum")[0]
-    assert float(total[4]) == pytest.approx(abs(np.sum(orbit.terms)), rel=1e-3)
+    assert float(total[4]) == pytest.approx(abs(np.sum(orbit.terms)), rel=5e-3)
 
 
 def test_forced_zero_is_announced(state):
