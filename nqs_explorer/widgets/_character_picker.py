@@ -9,11 +9,13 @@ import numpy as np
 
 from .. import plot
 from ..plot._characters import character_table_layout
-from ._figure import LiveFigure
+from ._figure import LiveFigure, fluid_canvas_style
 from ._state import AppState
-from ._view import View, set_options
+from ._view import View, scroll_box, set_options
 
 NO_CHARACTER = "all ones (no character)"
+#: The table scrolls inside its box (`scroll_box`) rather than widening the pickers.
+TABLE_MAX_HEIGHT_PX = 260
 
 
 def character_value_text(z: complex, tol: float = 1e-9) -> str:
@@ -59,11 +61,12 @@ def character_table_html(group, selected: int | None) -> str:
             f'<tr class="nqx-irrep"{style}><td>{k}</td><td>{html.escape(label)}</td>'
             f"<td>{int(dim)}</td>{cells}</tr>"
         )
-    return (
-        '<div style="overflow-x:auto;max-height:260px"><table class="nqx-character-table" cellpadding="2" '
-        'style="font-size:85%;border-collapse:collapse">'
-        f"<tr>{head}</tr>{''.join(body)}</table></div>"
+    table = (
+        '<table class="nqx-character-table" cellpadding="2" '
+        'style="font-size:85%;border-collapse:collapse;white-space:nowrap">'
+        f"<tr>{head}</tr>{''.join(body)}</table>"
     )
+    return scroll_box(table, "nqx-character-box", TABLE_MAX_HEIGHT_PX)
 
 
 class CharacterPicker(View):
@@ -72,7 +75,8 @@ class CharacterPicker(View):
     Attributes:
         irrep: ``Dropdown`` of the irreps (label and dimension), plus "all ones".
         table: ``HTML`` table of the characters by conjugacy class.
-        figure: :class:`LiveFigure` with the table as a heatmap (magnitude and phase).
+        figure: :class:`LiveFigure` with the table as a heatmap (magnitude and phase);
+            fluid: the browser scales it down to the column's width.
     """
 
     source = "character"
@@ -82,10 +86,13 @@ class CharacterPicker(View):
         super().__init__(state)
         self.irrep = widgets.Dropdown(description="irrep", layout=widgets.Layout(width="320px"))
         self.table = widgets.HTML()
-        self.figure = LiveFigure(figsize=(4.8, 3.0))
+        # not clickable: the browser shows a large group's heatmap scaled to the column
+        self.figure = LiveFigure(figsize=(4.8, 3.0), fluid=True)
         self.on_value(self.irrep, self._choose, "Change character")
         self.state.observe("setup", self.refresh, self.source)
-        self.root = widgets.VBox([self.irrep, self.message, self.table, self.figure.widget])
+        self.root = widgets.VBox(
+            [self.irrep, self.message, self.table, self.figure.widget, fluid_canvas_style()]
+        )
         self._drawn_group = None
         self.sync()
 

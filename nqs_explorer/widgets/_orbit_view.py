@@ -19,7 +19,7 @@ from ._inplace import (
     update_orbit_gallery,
 )
 from ._state import AppState
-from ._view import View
+from ._view import View, scroll_box
 
 MAX_PANELS = 8
 MAX_TABLE_ROWS = 48
@@ -129,10 +129,8 @@ TERMS_HEADER = "".join(
     f"{html.escape(text)}</th>"
     for text, tip in TERMS_COLUMNS
 )
-#: The table scrolls inside its box (both ways) rather than overflowing it. With
-#: ``contain:inline-size`` the box's width ignores the table's: a narrow column scrolls
-#: the table instead of being pushed wider by it (and then clipped by its own parent).
-TERMS_BOX_STYLE = "max-height:300px;overflow:auto;max-width:100%;contain:inline-size"
+#: The terms table scrolls inside its box (`scroll_box`) rather than overflowing it.
+TERMS_BOX_MAX_HEIGHT_PX = 300
 TERMS_TABLE_STYLE = (
     "font-size:80%;font-family:monospace;border-collapse:collapse;white-space:nowrap;"
     "line-height:1.35"
@@ -166,15 +164,15 @@ def terms_table_html(orbit) -> str:
     ]
     more = f"<tr><td colspan=6>… {n - MAX_TABLE_ROWS} more</td></tr>" if n > MAX_TABLE_ROWS else ""
     total = orbit.total
-    return (
-        f'<div class="nqx-terms-box" style="{TERMS_BOX_STYLE}">'
+    table = (
         f'<table class="nqx-terms" cellpadding="3" style="{TERMS_TABLE_STYLE}">'
         f"<tr>{TERMS_HEADER}</tr>"
         f"{''.join(rows)}{more}"
         f'<tr class="nqx-sum" style="font-weight:600" title="sum = {_full_text(total)}">'
         f"<td></td><td>sum</td><td></td><td></td>"
-        f"<td>{real_text(abs(total))}</td><td>{angle_text(total)}</td></tr></table></div>"
+        f"<td>{real_text(abs(total))}</td><td>{angle_text(total)}</td></tr></table>"
     )
+    return scroll_box(table, "nqx-terms-box", TERMS_BOX_MAX_HEIGHT_PX)
 
 
 class OrbitView(View):

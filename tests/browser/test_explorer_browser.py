@@ -75,10 +75,10 @@ VIEWPORT = {"width": 1500, "height": 1250}
 # Narrow enough that the orbit gallery (817 px for Chain 8) must be scaled down: below
 # ~1270 px the views move under the pickers and take the whole width of the notebook.
 NARROW_VIEWPORT = {"width": 800, "height": 1250}
-# The elements of the views' tab panel (the orbit view) that overflow horizontally without
+# The elements of the tab panel holding `selector` that overflow horizontally without
 # scrolling: wider content than box, and the box clips it or lets it spill over.
-CLIPPED_IN_ORBIT_VIEW = """() => {
-    const panel = document.querySelector(".nqx-terms").closest(".jupyter-widget-TabPanel-tabContents");
+CLIPPED_IN_PANEL = """(selector) => {
+    const panel = document.querySelector(selector).closest(".jupyter-widget-TabPanel-tabContents");
     return Array.from(panel.querySelectorAll("*"))
         .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1
                 && !["auto", "scroll"].includes(getComputedStyle(e).overflowX))
@@ -92,7 +92,8 @@ TERMS_BOX = """() => {
 # The orbit gallery's canvas: its size on screen, its own size (ipympl's inline style, CSS
 # pixels) and the width of the view holding it.
 GALLERY_CANVAS = """() => {
-    const widget = document.querySelector(".nqx-fluid-canvas");
+    const panel = document.querySelector(".nqx-terms").closest(".jupyter-widget-TabPanel-tabContents");
+    const widget = panel.querySelector(".nqx-fluid-canvas");
     const canvas = widget.querySelector(".jupyter-matplotlib-canvas-div > canvas");
     const box = canvas.getBoundingClientRect();
     return {width: box.width, height: box.height,
@@ -325,6 +326,14 @@ def test_explorer_in_jupyterlab(lab, screenshot_dir):
             expect(terms).to_contain_text("0.707−0.707i")  # χ(t_1) = exp(-2πi/8)
             expect(terms).to_contain_text("−π/4")  # arg of a real ψ_θ times χ(t_1)
             expect(page.locator(".nqx-character-table")).to_be_visible()
+            # the table (8 classes) is wider than the pickers' column: it scrolls, not clips
+            assert page.evaluate(CLIPPED_IN_PANEL, ".nqx-character-table") == []
+            assert (
+                page.evaluate(
+                    "() => getComputedStyle(document.querySelector('.nqx-character-box')).overflowX"
+                )
+                == "auto"
+            )
 
             # -- click site 2 on the orbit view's canvas: its spin flips everywhere
             sites = _run_helper(page, 8)
@@ -348,7 +357,7 @@ def test_explorer_in_jupyterlab(lab, screenshot_dir):
 
             # -- layout: complex χ and log ψ (the widest table) fit beside the configuration;
             # nothing is cut off, here or in a narrow window, where the gallery scales down
-            assert page.evaluate(CLIPPED_IN_ORBIT_VIEW) == []
+            assert page.evaluate(CLIPPED_IN_PANEL, ".nqx-terms") == []
             box = page.evaluate(TERMS_BOX)
             assert box["scroll"] <= box["client"], box
             page.set_viewport_size(NARROW_VIEWPORT)
@@ -358,7 +367,7 @@ def test_explorer_in_jupyterlab(lab, screenshot_dir):
             assert gallery["width"] / gallery["height"] == pytest.approx(
                 gallery["aspect"], rel=0.02
             )
-            assert page.evaluate(CLIPPED_IN_ORBIT_VIEW) == []
+            assert page.evaluate(CLIPPED_IN_PANEL, ".nqx-terms") == []
             assert page.evaluate(TERMS_BOX)["overflow"] == "auto"
 
             # -- nothing went wrong on either side
