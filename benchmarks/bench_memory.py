@@ -1,6 +1,6 @@
 """Memory of a kernel running the explorer: what a Binder session (1–2 GB) has to hold.
 
-Each figure is the peak resident set size (``ru_maxrss``) of a fresh Python process after
+Each figure is the peak resident set size (``VmHWM``) of a fresh Python process after
 a step of a typical session: importing the package, opening the app, visiting every view
 (orbit, autoregressive with samples, parameters, checks with exact enumeration) and
 switching through every architecture. The process uses the Agg backend, as ipympl does
@@ -21,6 +21,15 @@ import json, os, resource, sys
 os.environ["MPLBACKEND"] = "Agg"
 
 def peak_mib():
+    # VmHWM: this process image's own peak. ru_maxrss would also count the parent's
+    # memory at fork time (Linux keeps it across exec), i.e. the benchmark runner's.
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 steps = {}
@@ -58,11 +67,11 @@ STEPS = {
 
 
 def _netket_import_mib() -> float | None:
-    code = "import resource, netket; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    code = SCRIPT.split("steps = {}")[0] + "import netket\nprint(peak_mib())"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if done.returncode != 0:
         return None
-    return float(done.stdout.strip().splitlines()[-1]) / 1024
+    return float(done.stdout.strip().splitlines()[-1])
 
 
 def run() -> list[dict]:
@@ -82,7 +91,7 @@ def run() -> list[dict]:
             unit="MiB",
             netket=netket_import if step == "import" else None,
             better="lower",
-            notes="ru_maxrss of one fresh process; Binder gives 1–2 GB"
+            notes="peak RSS (VmHWM) of one fresh process; Binder gives 1–2 GB"
             + ("; NetKet: import netket" if step == "import" else ""),
         )
         for step, mib in result["steps"].items()
