@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 import ipywidgets as widgets
 
@@ -55,12 +56,44 @@ class MessageLog(View):
             self.sync()
 
 
+#: The explorer's tabs: the pickers (left), then the views (right).
+TABS = (
+    "Lattice",
+    "Group",
+    "Character",
+    "Model",
+    "Orbit",
+    "Autoregressive",
+    "Parameters",
+    "Checks",
+    "Export",
+)
+
+
+def _check_tabs(tabs: Sequence[str] | None) -> frozenset[str]:
+    """The set of tab titles to show; ``ValueError`` for unknown titles or none at all."""
+    if tabs is None:
+        return frozenset(TABS)
+    if isinstance(tabs, str):
+        tabs = (tabs,)
+    unknown = [t for t in tabs if t not in TABS]
+    if unknown:
+        raise ValueError(f"tabs: unknown tab(s) {unknown}; choose from {list(TABS)}")
+    if not tabs:
+        raise ValueError(f"tabs: give at least one of {list(TABS)}")
+    return frozenset(tabs)
+
+
 class Explorer:
     """The whole explorer: pickers on the left, views on the right, status line below.
 
     Args:
         setup: the initial ``compute.Setup`` (default: a translation-group RBM on Square 3×3).
         state: an existing :class:`AppState` to show (shares its session with other views).
+        tabs: titles of the tabs to show, e.g. ``("Lattice", "Character", "Orbit")`` for a
+            lesson on characters (default: all of `TABS`). Hidden tabs are neither shown
+            nor computed; the state they would set stays as ``setup`` gives it. Pickers
+            and views keep their usual order.
         **changes: ``Setup`` fields applied to ``setup``, e.g. ``lattice="Chain",
             extent=(8,)``; invalid values raise ``ValueError`` here (the widgets
             themselves never raise).
@@ -68,7 +101,8 @@ class Explorer:
     Attributes:
         state: the :class:`AppState` every view observes.
         lattice, group, character, model, orbit, autoregressive, parameters, checks,
-        export, status: the views.
+        export, status: the views (all of them exist, shown or not).
+        shown_builders, shown_views: the pickers and the views that have a tab.
         root: the top-level widget.
 
     Example:
@@ -79,8 +113,14 @@ class Explorer:
     """
 
     def __init__(
-        self, setup: compute.Setup | None = None, *, state: AppState | None = None, **changes
+        self,
+        setup: compute.Setup | None = None,
+        *,
+        state: AppState | None = None,
+        tabs: Sequence[str] | None = None,
+        **changes,
     ):
+        shown = _check_tabs(tabs)
         if state is None:
             setup = compute.Setup() if setup is None else setup
             setup = setup.replace(**changes) if changes else setup
@@ -99,12 +139,17 @@ class Explorer:
         self.export = ExportPanel(state)
         self.status = StatusLine(state)
         self.log = MessageLog(state)
+        self.shown_builders = tuple(v for v in self.builder_views if v.title in shown)
+        self.shown_views = tuple(v for v in self.main_views if v.title in shown)
         self.builders = widgets.Tab(
-            [v.root for v in self.builder_views], titles=[v.title for v in self.builder_views]
+            [v.root for v in self.shown_builders], titles=[v.title for v in self.shown_builders]
         )
         self.views = widgets.Tab(
-            [v.root for v in self.main_views], titles=[v.title for v in self.main_views]
+            [v.root for v in self.shown_views], titles=[v.title for v in self.shown_views]
         )
+        for tab, views in ((self.builders, self.shown_builders), (self.views, self.shown_views)):
+            if not views:
+                tab.layout.display = "none"
         self.builders.layout.width = f"{BUILDERS_PX}px"
         # beside the pickers when VIEWS_MIN_PX fit there, else below them at full width
         self.views.layout.flex = f"1 1 {VIEWS_MIN_PX}px"
@@ -138,8 +183,10 @@ class Explorer:
         return (self.orbit, self.autoregressive, self.parameters, self.checks, self.export)
 
     def _on_tab(self, change) -> None:
-        for k, view in enumerate(self.main_views):
-            view.set_active(k == change["new"])
+        selected = change["new"]
+        for view in self.main_views:
+            shown = view in self.shown_views
+            view.set_active(shown and self.shown_views.index(view) == selected)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.root._repr_mimebundle_(**kwargs)

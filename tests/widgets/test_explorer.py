@@ -91,6 +91,42 @@ def test_hidden_views_catch_up_when_shown(app):
     app.views.selected_index = 0
 
 
+def test_every_tab_title_is_known(app):
+    from nqs_explorer.widgets._explorer import TABS
+
+    assert (*app.builders.titles, *app.views.titles) == TABS
+
+
+def test_a_lesson_shows_only_its_tabs():
+    lesson = Explorer(lattice="Chain", extent=(6,), tabs=("Character", "Lattice", "Orbit"))
+    assert list(lesson.builders.titles) == ["Lattice", "Character"]  # the usual order
+    assert list(lesson.views.titles) == ["Orbit"]
+    assert lesson.orbit.active
+    hidden = (lesson.autoregressive, lesson.parameters, lesson.checks, lesson.export)
+    assert not any(view.active for view in hidden)
+    draws = lesson.parameters.figure.draws
+    lesson.character.irrep.value = 1  # the shown views follow; the hidden ones compute nothing
+    assert lesson.state.setup.character_id == 1
+    assert "χ" in lesson.orbit.terms.value
+    assert lesson.parameters.figure.draws == draws
+    pickers_only = Explorer(tabs=["Lattice"])
+    assert pickers_only.views.layout.display == "none"
+    assert pickers_only.builders.layout.display != "none"
+    assert not any(view.active for view in pickers_only.main_views)
+
+
+@pytest.mark.parametrize(
+    ("tabs", "message"),
+    [
+        (("Lattice", "Orbits"), r"unknown tab\(s\) \['Orbits'\]; choose from \['Lattice'"),
+        ((), "give at least one"),
+    ],
+)
+def test_unknown_or_no_tabs_are_refused(tabs, message):
+    with pytest.raises(ValueError, match=message):
+        Explorer(tabs=tabs)
+
+
 def test_pickers_and_views_share_one_state(app):
     app.character.irrep.value = 2
     assert app.state.setup.character_id == 2
