@@ -37,10 +37,13 @@ PEAK_FLOPS = {"NVIDIA H100 80GB HBM3": 67e12, "NVIDIA H200": 67e12}
 
 
 def _median_seconds(calls: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
-    """Median wall time of each call, measured interleaved (a, b, c, a, b, c, ...).
+    """Median wall time of each call, measured interleaved.
 
     Each call is warmed up first (it compiles). Interleaving makes the comparison fair on a
-    machine whose load changes during the run. The timed calls run under
+    machine whose load changes during the run. Each timed call follows an untimed call of
+    the same function: a call right after a memory-hungry other one (NetKet's gathered
+    copies) finds the caches cold and runs 15–25 % slower, which would favour whichever
+    call happens to come after a lighter one. The timed calls run under
     ``jax.transfer_guard("disallow")``: an implicit host-device transfer inside them
     raises, so the figures are device-only work.
     """
@@ -50,6 +53,7 @@ def _median_seconds(calls: dict[str, Callable[[], object]], repeats: int) -> dic
     with jax.transfer_guard("disallow"):
         for _ in range(repeats):
             for name, call in calls.items():
+                jax.block_until_ready(call())  # settle the caches for this call
                 start = time.perf_counter()
                 jax.block_until_ready(call())
                 times[name].append(time.perf_counter() - start)
