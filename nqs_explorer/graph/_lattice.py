@@ -270,7 +270,9 @@ class Lattice:
         """A point group ``C_n``/``D_n`` of this lattice (default: the largest available).
 
         Args:
-            name: ``"D4"`` (or ``"C4v"``), ``"C2"``, ... or ``None``.
+            name: ``"D4"`` (or ``"C4v"``), ``"C2"``, ... or ``None``; 3D lattices:
+                Schoenflies names such as ``"Oh"``, ``"O"``, ``"D4h"`` (``"C4v"`` is
+                not ``"D4"`` in 3D).
 
         Raises:
             ValueError: when ``name`` is not a symmetry of this lattice (the message

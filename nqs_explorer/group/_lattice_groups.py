@@ -11,7 +11,8 @@ import re
 
 import numpy as np
 
-from ._point import PointGroup, sort_key
+from ._point import PointGroup, schoenflies, sort_key
+from ._point3d import KNOWN_3D
 from ._space import SpaceGroup
 from ._symmetry_search import subgroups, symmetric_operations
 from ._translation import TranslationGroup
@@ -25,11 +26,25 @@ def translation_group(lattice) -> TranslationGroup:
     return TranslationGroup(lattice.extent, lattice.pbc, lattice.n_sublattices)
 
 
-def normalize_point_group_name(name: str) -> str:
-    """``"C4v"`` → ``"D4"``, ``"Cs"`` → ``"D1"``, ``"d4"`` → ``"D4"``; ValueError otherwise."""
+def normalize_point_group_name(name: str, ndim: int = 2) -> str:
+    """``"C4v"`` → ``"D4"``, ``"Cs"`` → ``"D1"``, ``"d4"`` → ``"D4"``; ValueError otherwise.
+
+    With ``ndim=3`` the Schoenflies names of the 32 crystallographic point groups
+    (``"oh"`` → ``"Oh"``; ``D4`` and ``C4v`` are different groups in 3D) and ``"G(n)"``.
+    """
     if not isinstance(name, str):
         raise TypeError(f"point group name must be a str or None, got {type(name).__name__}")
     key = name.strip()
+    if ndim == 3:
+        for known in KNOWN_3D:
+            if key.lower() == known.lower():
+                return known
+        if re.fullmatch(r"G\(\d+\)", key):
+            return key
+        raise ValueError(
+            f"unknown point group {name!r}; known 3D point groups: {', '.join(KNOWN_3D)} "
+            "and G(n) for unnamed groups of order n"
+        )
     match = re.fullmatch(r"([CcDd])(\d+)([vV]?)", key)
     if key.lower() == "cs":
         return "D1"
@@ -46,6 +61,11 @@ def _realizations(lattice) -> dict[str, tuple[np.ndarray, int, np.ndarray, np.nd
     cache = getattr(lattice, "_group_cache", None)
     if cache is not None and "realizations" in cache:
         return cache["realizations"]
+    if lattice.ndim == 3:
+        ordered = _realizations_3d(lattice)
+        if cache is not None:
+            cache["realizations"] = ordered
+        return ordered
     ops, centers, maps = symmetric_operations(lattice)
     ok = np.all(maps >= 0, axis=2)  # (n_c, n_ops)
     # an operation other than Id that moves no site (tiny lattices) would make the
@@ -70,6 +90,35 @@ def _realizations(lattice) -> dict[str, tuple[np.ndarray, int, np.ndarray, np.nd
     return ordered
 
 
+def _realizations_3d(lattice) -> dict[str, tuple]:
+    """3D: the largest group of valid operations about one center, its rotations, C1.
+
+    The operations that are symmetries of the finite lattice about a fixed center form a
+    group; the largest such group over the candidate centers is offered (first center on
+    ties), then its proper-rotation subgroup, then C1. A group containing an operation
+    other than Id that moves no site (unfaithful action) is replaced by its rotations.
+    """
+    ops, centers, maps = symmetric_operations(lattice)
+    ok = np.all(maps >= 0, axis=2)  # (n_c, n_ops)
+    trivial = np.all(maps == np.arange(maps.shape[2]), axis=2)
+    trivial[:, 0] = False  # op 0 is the identity
+    proper = np.linalg.det(ops) > 0
+    best, best_center = np.array([0]), 0
+    for c in range(len(centers)):
+        for elems in (np.flatnonzero(ok[c]), np.flatnonzero(ok[c] & proper)):
+            if not trivial[c, elems].any():
+                if len(elems) > len(best):
+                    best, best_center = elems, c
+                break
+    found: dict[str, tuple] = {}
+    rotations = best[proper[best]]
+    for elems in (best, rotations, np.array([0])):
+        name = schoenflies(ops[elems])[0]
+        if name not in found:
+            found[name] = (elems, best_center, ops, maps, centers)
+    return found
+
+
 def available_point_groups(lattice) -> tuple[str, ...]:
     """Names (``"D4"`` style) of the point groups of ``lattice``, largest first."""
     return tuple(_realizations(lattice))
@@ -86,11 +135,12 @@ def point_group(lattice, name: str | None = None) -> PointGroup:
     if name is None:
         key = next(iter(real))
     else:
-        key = normalize_point_group_name(name)
+        key = normalize_point_group_name(name, lattice.ndim)
         if key not in real:
+            hint = "" if lattice.ndim == 3 else " (D_n may also be written C_nv, D1 as Cs)"
             raise ValueError(
                 f"point group {name!r} is not a symmetry of {lattice!r}; available point "
-                f"groups: {', '.join(real)} (D_n may also be written C_nv, D1 as Cs)"
+                f"groups: {', '.join(real)}{hint}"
             )
     elems, center, ops, maps, centers = real[key]
     matrices = ops[elems]

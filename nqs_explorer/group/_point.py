@@ -13,6 +13,9 @@ Conventions (2D):
 - ``C_n`` with ``n ≥ 3``: complex-conjugate pairs are labelled ``E+``/``E-`` (or
   ``E1+``, ``E1-``, ``E2+``, ... when there are several), where ``E{m}±`` has
   ``χ(Rot(360°/n)) = exp(±2πi m/n)``.
+
+3D point groups (names, order, labels) are handled by :mod:`._point3d`; the functions
+below dispatch on the matrix size.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._permutation import PermutationGroup
+from ._point3d import describe_3d, point_irreps_3d, schoenflies_3d, sort_key_3d
 
 
 def _fmt_angle(deg: float) -> str:
@@ -36,6 +40,8 @@ def describe(matrices: np.ndarray) -> dict:
     """
     mats = np.asarray(matrices, dtype=float)
     d = mats.shape[-1]
+    if d == 3:
+        return describe_3d(mats)
     if d == 1:
         is_refl = mats[:, 0, 0] < 0
         names = ["Refl" if r else "Id" for r in is_refl]
@@ -70,7 +76,13 @@ def describe(matrices: np.ndarray) -> dict:
 
 
 def schoenflies(matrices: np.ndarray) -> tuple[str, str]:
-    """(D-name, Schoenflies name) of the group, e.g. ``("D4", "C4v")``, ``("C3", "C3")``."""
+    """(D-name, Schoenflies name) of the group, e.g. ``("D4", "C4v")``, ``("C3", "C3")``.
+
+    In 3D both are the Schoenflies name (``("Oh", "Oh")``).
+    """
+    if np.shape(matrices)[-1] == 3:
+        name = schoenflies_3d(matrices)
+        return name, name
     info = describe(matrices)
     n = info["n"]
     if not info["is_refl"].any():
@@ -80,6 +92,8 @@ def schoenflies(matrices: np.ndarray) -> tuple[str, str]:
 
 def sort_key(matrices: np.ndarray) -> list[int]:
     """Canonical element order: Id, rotations by increasing angle, reflections by axis angle."""
+    if np.shape(matrices)[-1] == 3:
+        return sort_key_3d(matrices)
     info = describe(matrices)
     keys = [(int(r), int(j)) for r, j in zip(info["is_refl"], info["j"])]
     return sorted(range(len(keys)), key=lambda e: keys[e])
@@ -95,7 +109,12 @@ def _cis(m_j: np.ndarray, n: int) -> np.ndarray:
 
 
 def point_irreps(matrices: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Analytic character table ``(n_irreps, |P|)`` and Mulliken labels of C_n / D_n."""
+    """Analytic character table ``(n_irreps, |P|)`` and Mulliken labels of C_n / D_n.
+
+    3D groups: Dixon table and the labels of :mod:`._point3d` (``matrices[0]`` = Id).
+    """
+    if np.shape(matrices)[-1] == 3:
+        return point_irreps_3d(matrices)
     info = describe(matrices)
     n, refl, j = info["n"], info["is_refl"], info["j"]
     rows: list[np.ndarray] = []
@@ -127,7 +146,8 @@ def point_irreps(matrices: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
 
 
 class PointGroup(PermutationGroup):
-    """A point group ``C_n``/``D_n`` acting on lattice sites about a fixed center.
+    """A point group ``C_n``/``D_n`` (3D: any crystallographic point group, e.g. ``Oh``)
+    acting on lattice sites about a fixed center.
 
     Element ``g`` maps the site at ``r`` to the site at ``W_g (r - c) + c`` (modulo the
     periodic box), and is stored as the inverse site map (see :class:`PermutationGroup`),

@@ -15,16 +15,24 @@ import itertools
 import numpy as np
 
 from ._point import describe
+from ._point3d import sort_key_3d
 
 _GRID = 12
 _ATOL = 1e-8
 
 
 def holohedry(basis: np.ndarray) -> np.ndarray:
-    """Orthogonal ``W`` (``(n, d, d)``) with ``W a_i ∈ Z a_1 + ... + Z a_d``; d ≤ 2."""
+    """Orthogonal ``W`` (``(n, d, d)``) with ``W a_i ∈ Z a_1 + ... + Z a_d``; d ≤ 3.
+
+    d = 3: integer matrices with entries in {-1, 0, 1} in the lattice basis (enough for
+    the cubic, tetragonal, orthorhombic, hexagonal and fcc/bcc primitive bases), in the
+    order of :func:`~._point3d.sort_key_3d` (identity first). d ≥ 4: the identity only.
+    """
     d = basis.shape[0]
     if d == 1:
         return np.array([[[1.0]], [[-1.0]]])
+    if d == 3:
+        return _holohedry_3d(basis)
     if d != 2:
         return np.eye(d)[None]
     inv = np.linalg.inv(basis)
@@ -40,6 +48,17 @@ def holohedry(basis: np.ndarray) -> np.ndarray:
     ws = ws[np.sort(unique)]
     order = sorted(range(len(ws)), key=lambda e: _op_key(ws, e))
     return ws[order]
+
+
+def _holohedry_3d(basis: np.ndarray) -> np.ndarray:
+    inv = np.linalg.inv(basis)
+    entries = np.array(list(itertools.product((-1.0, 0.0, 1.0), repeat=9))).reshape(-1, 3, 3)
+    # rows a_i ↦ (M A)_i  <=>  A Wᵀ = M A  <=>  Wᵀ = A⁻¹ M A
+    wt = inv[None] @ entries @ basis[None]
+    ws = np.transpose(wt, (0, 2, 1))
+    orth = np.all(np.abs(ws @ wt - np.eye(3)) < 1e-9, axis=(1, 2))
+    ws = np.round(ws[orth], 12) + 0.0
+    return ws[sort_key_3d(ws)]
 
 
 def _op_key(ws, e):

@@ -22,15 +22,14 @@ def same_rows(a, b, atol=1e-10):
     return bool(np.all(match.sum(axis=1) == 1) and np.all(match.sum(axis=0) == 1))
 
 
-@pytest.mark.parametrize(("lattice_id", "kind"), GROUP_PARAMS)
-def test_character_table_identities(lattice_id, kind):
-    G = make_group(lattice_id, kind)
+def assert_character_table_identities(G):
+    """Orthogonality of rows (over elements) and columns (over classes) to 1e-10, Σd² = |G|,
+    class functions, trivial row first, rows sorted by dimension, distinct irrep labels."""
     chi = G.character_table()
     n = len(G)
     assert chi.dtype == np.complex128
     assert chi.shape == (G.n_irreps, n)
     assert not chi.flags.writeable
-    # row orthogonality over elements, column orthogonality over classes
     np.testing.assert_allclose(chi @ chi.conj().T / n, np.eye(len(chi)), atol=1e-10)
     by_class = G.character_table_by_class()
     col = by_class.conj().T @ by_class * G.class_sizes[:, None] / n
@@ -38,12 +37,15 @@ def test_character_table_identities(lattice_id, kind):
     assert G.n_irreps == G.n_classes
     assert np.sum(G.irrep_dims**2) == n
     np.testing.assert_allclose(chi[:, 0], G.irrep_dims, atol=1e-12)
-    # class functions, trivial first, sorted by dimension
     np.testing.assert_allclose(chi, by_class[:, G.conjugacy_classes], atol=1e-12)
     np.testing.assert_allclose(chi[0], 1.0, atol=1e-12)
     assert np.all(np.diff(G.irrep_dims) >= 0)
-    assert len(G.irrep_labels) == G.n_irreps
-    assert len(set(G.irrep_labels)) == G.n_irreps, G.irrep_labels
+    assert len(set(G.irrep_labels)) == len(G.irrep_labels) == G.n_irreps, G.irrep_labels
+
+
+@pytest.mark.parametrize(("lattice_id", "kind"), GROUP_PARAMS)
+def test_character_table_identities(lattice_id, kind):
+    assert_character_table_identities(make_group(lattice_id, kind))
 
 
 @pytest.mark.parametrize(("lattice_id", "kind"), GROUP_PARAMS)
