@@ -108,11 +108,8 @@ def _check_orthogonality(chars: np.ndarray, sizes: np.ndarray, n_el: int) -> Non
         raise RuntimeError("character table failed the orthogonality check")
 
 
-def sort_irreps(chars: np.ndarray, *others) -> np.ndarray | tuple:
-    """Sort rows canonically: by dimension, trivial first, then by character values.
-
-    Extra arrays/sequences in ``others`` are permuted the same way.
-    """
+def sort_irreps(chars: np.ndarray) -> np.ndarray:
+    """Sort rows canonically: by dimension, trivial first, then by character values."""
     rounded = np.round(chars, 8) + 0.0
     # np.lexsort: the last key is primary -> dimension, then -Re χ on classes 1, 2, ...,
     # then -Im χ; the trivial irrep (all ones) is the smallest among dimension 1.
@@ -120,16 +117,7 @@ def sort_irreps(chars: np.ndarray, *others) -> np.ndarray | tuple:
     sort_keys = [-rounded[:, c].imag for c in range(n_cls - 1, 0, -1)]
     sort_keys += [-rounded[:, c].real for c in range(n_cls - 1, 0, -1)]
     sort_keys.append(rounded[:, 0].real)
-    order = np.lexsort(sort_keys)
-    if not others:
-        return chars[order]
-    return (chars[order], *(_take(o, order) for o in others))
-
-
-def _take(seq, order):
-    if isinstance(seq, np.ndarray):
-        return seq[order]
-    return type(seq)(seq[i] for i in order)
+    return chars[np.lexsort(sort_keys)]
 
 
 def generic_irrep_labels(table: np.ndarray) -> tuple[str, ...]:

@@ -57,21 +57,26 @@ def normalize_point_group_name(name: str, ndim: int = 2) -> str:
 
 
 def _realizations(lattice) -> dict[str, tuple[np.ndarray, int, np.ndarray, np.ndarray]]:
-    """name -> (op indices, center index, ops, maps) of the first working realization."""
+    """name -> (op indices, center index, ops, maps, centers) of the first working realization."""
     cache = getattr(lattice, "_group_cache", None)
     if cache is not None and "realizations" in cache:
         return cache["realizations"]
-    if lattice.ndim == 3:
-        ordered = _realizations_3d(lattice)
-        if cache is not None:
-            cache["realizations"] = ordered
-        return ordered
     ops, centers, maps = symmetric_operations(lattice)
     ok = np.all(maps >= 0, axis=2)  # (n_c, n_ops)
     # an operation other than Id that moves no site (tiny lattices) would make the
-    # permutation representation unfaithful: such subgroups are not offered
+    # permutation representation unfaithful: such groups are not offered
     trivial = np.all(maps == np.arange(maps.shape[2]), axis=2)
     trivial[:, 0] = False  # the identity is op 0 of the holohedry
+    choose = _choose_3d if lattice.ndim == 3 else _choose_2d
+    found = choose(ops, ok, trivial)
+    ordered = {name: (elems, c, ops, maps, centers) for name, (elems, c) in found.items()}
+    if cache is not None:
+        cache["realizations"] = ordered
+    return ordered
+
+
+def _choose_2d(ops, ok, trivial) -> dict[str, tuple[np.ndarray, int]]:
+    """Every C_n / D_n subgroup realized about some center, largest first (D before C)."""
     found: dict[str, tuple] = {}
     groups = subgroups(ops)
     for name in dict.fromkeys(n for n, _ in groups):
@@ -82,15 +87,11 @@ def _realizations(lattice) -> dict[str, tuple[np.ndarray, int, np.ndarray, np.nd
         if not valid.any():
             continue
         center = int(np.argmax(valid.any(axis=0)))
-        choice = members[int(np.argmax(valid[:, center]))]
-        found[name] = (choice, center, ops, maps, centers)
-    ordered = dict(sorted(found.items(), key=lambda kv: (-len(kv[1][0]), kv[0][0] != "D")))
-    if cache is not None:
-        cache["realizations"] = ordered
-    return ordered
+        found[name] = (members[int(np.argmax(valid[:, center]))], center)
+    return dict(sorted(found.items(), key=lambda kv: (-len(kv[1][0]), kv[0][0] != "D")))
 
 
-def _realizations_3d(lattice) -> dict[str, tuple]:
+def _choose_3d(ops, ok, trivial) -> dict[str, tuple[np.ndarray, int]]:
     """3D: the largest group of valid operations about one center, its rotations, C1.
 
     The operations that are symmetries of the finite lattice about a fixed center form a
@@ -98,24 +99,20 @@ def _realizations_3d(lattice) -> dict[str, tuple]:
     ties), then its proper-rotation subgroup, then C1. A group containing an operation
     other than Id that moves no site (unfaithful action) is replaced by its rotations.
     """
-    ops, centers, maps = symmetric_operations(lattice)
-    ok = np.all(maps >= 0, axis=2)  # (n_c, n_ops)
-    trivial = np.all(maps == np.arange(maps.shape[2]), axis=2)
-    trivial[:, 0] = False  # op 0 is the identity
     proper = np.linalg.det(ops) > 0
-    best, best_center = np.array([0]), 0
-    for c in range(len(centers)):
-        for elems in (np.flatnonzero(ok[c]), np.flatnonzero(ok[c] & proper)):
-            if not trivial[c, elems].any():
-                if len(elems) > len(best):
-                    best, best_center = elems, c
-                break
+    # per center: all valid operations, or their rotations when that group is unfaithful
+    use_all = ~np.any(ok & trivial, axis=1)
+    offered = np.where(
+        use_all[:, None], ok, ok & proper & ~np.any(ok & proper & trivial, axis=1)[:, None]
+    )
+    sizes = offered.sum(axis=1)
+    best_center = int(np.argmax(sizes)) if sizes.max() > 1 else 0  # first center on ties
+    best = np.flatnonzero(offered[best_center]) if sizes.max() > 1 else np.array([0])
     found: dict[str, tuple] = {}
-    rotations = best[proper[best]]
-    for elems in (best, rotations, np.array([0])):
+    for elems in (best, best[proper[best]], np.array([0])):
         name = schoenflies(ops[elems])[0]
         if name not in found:
-            found[name] = (elems, best_center, ops, maps, centers)
+            found[name] = (elems, best_center)
     return found
 
 

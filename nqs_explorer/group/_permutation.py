@@ -138,15 +138,7 @@ class PermutationGroup:
     @cached_property
     def generators(self) -> tuple[int, ...]:
         """Indices of a small generating set, chosen greedily in element order."""
-        table = self.product_table
-        reached = np.zeros(len(self), dtype=bool)
-        reached[0] = True
-        gens: list[int] = []
-        while not reached.all():
-            g = int(np.argmin(reached))
-            gens.append(g)
-            reached = _closure(table, gens)
-        return tuple(gens)
+        return _greedy_generators(self.product_table)
 
     # ------------------------------------------------------- conjugacy classes
     @cached_property
@@ -336,8 +328,9 @@ def _as_permutation_array(permutations) -> np.ndarray:
         raise ValueError("permutations must contain integer site indices")
     perms = perms.astype(np.intp)
     n = perms.shape[1]
-    if np.any(np.sort(perms, axis=1) != np.arange(n)):
-        bad = int(np.flatnonzero(np.any(np.sort(perms, axis=1) != np.arange(n), axis=1))[0])
+    not_permutation = np.any(np.sort(perms, axis=1) != np.arange(n), axis=1)
+    if np.any(not_permutation):
+        bad = int(np.flatnonzero(not_permutation)[0])
         raise ValueError(f"row {bad} of permutations is not a permutation of range({n})")
     if np.any(perms[0] != np.arange(n)):
         raise ValueError("element 0 must be the identity permutation (row 0 = range(N))")
@@ -362,6 +355,17 @@ def _product_table(perms, base, lookup) -> np.ndarray:
     return table
 
 
+def _greedy_generators(table: np.ndarray) -> tuple[int, ...]:
+    """Add the first element not yet generated until the closure is the whole group."""
+    reached = np.zeros(table.shape[0], dtype=bool)
+    reached[0] = True
+    gens: list[int] = []
+    while not reached.all():
+        gens.append(int(np.argmin(reached)))
+        reached = _closure(table, gens)
+    return tuple(gens)
+
+
 def _closure(table: np.ndarray, gens: Sequence[int]) -> np.ndarray:
     reached = np.zeros(table.shape[0], dtype=bool)
     reached[0] = True
@@ -381,15 +385,7 @@ def _check_group(perms: np.ndarray, table: np.ndarray) -> None:
     element is reached from the identity through such products, the set is a group, and
     then the base identifies its elements so the whole table is exact.
     """
-    n_el = perms.shape[0]
-    reached = np.zeros(n_el, dtype=bool)
-    reached[0] = True
-    gens: list[int] = []
-    while not reached.all():
-        g = int(np.argmin(reached))
-        gens.append(g)
-        reached = _closure(table, gens)
-    for s in gens:
+    for s in _greedy_generators(table):
         # perm(g·s) = perms[s][perms[g]]
         if not np.array_equal(perms[s][perms], perms[table[:, s]]):
             raise ValueError(

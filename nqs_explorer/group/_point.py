@@ -23,12 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._permutation import PermutationGroup
-from ._point3d import describe_3d, point_irreps_3d, schoenflies_3d, sort_key_3d
-
-
-def _fmt_angle(deg: float) -> str:
-    deg = round(float(deg), 6) + 0.0
-    return f"{round(deg)}°" if abs(deg - round(deg)) < 1e-6 else f"{deg:g}°"
+from ._point3d import describe_3d, format_angle, point_irreps_3d, sort_key_3d
 
 
 def describe(matrices: np.ndarray) -> dict:
@@ -64,14 +59,14 @@ def describe(matrices: np.ndarray) -> dict:
     for e in range(len(mats)):
         if is_refl[e]:
             j[e] = round((theta[e] - theta0) * n / 180.0) % n
-            names.append(f"Refl({_fmt_angle(theta[e])})")
+            names.append(f"Refl({format_angle(theta[e])})")
         else:
             j[e] = round(angle[e] * n / 360.0) % n
             if j[e] == 0:
                 names.append("Id")
             else:
                 phi = angle[e] if angle[e] > -180 + 1e-6 else 180.0
-                names.append(f"Rot({_fmt_angle(phi)})")
+                names.append(f"Rot({format_angle(phi)})")
     return {"n": n, "is_refl": is_refl, "j": j, "theta0": theta0, "names": names}
 
 
@@ -80,10 +75,13 @@ def schoenflies(matrices: np.ndarray) -> tuple[str, str]:
 
     In 3D both are the Schoenflies name (``("Oh", "Oh")``).
     """
-    if np.shape(matrices)[-1] == 3:
-        name = schoenflies_3d(matrices)
-        return name, name
-    info = describe(matrices)
+    return _group_names(describe(matrices))
+
+
+def _group_names(info: dict) -> tuple[str, str]:
+    """:func:`schoenflies` from the :func:`describe` of the matrices."""
+    if "schoenflies" in info:  # 3D
+        return info["schoenflies"], info["schoenflies"]
     n = info["n"]
     if not info["is_refl"].any():
         return f"C{n}", f"C{n}"
@@ -164,12 +162,12 @@ class PointGroup(PermutationGroup):
         center = np.array(center, dtype=float)
         for arr in (matrices, center):
             arr.setflags(write=False)
-        d_name, s_name = schoenflies(matrices)
+        info = describe(matrices)
+        d_name, s_name = _group_names(info)
         self.__dict__["matrices"] = matrices
         self.__dict__["center"] = center
         self.__dict__["schoenflies"] = s_name
-        names = describe(matrices)["names"]
-        super().__init__(permutations, names, name=name or d_name, _trusted=True)
+        super().__init__(permutations, info["names"], name=name or d_name, _trusted=True)
 
     def _compute_irreps(self):
         return point_irreps(self.matrices)

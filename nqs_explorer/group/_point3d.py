@@ -104,6 +104,7 @@ def _axis_angle(w: np.ndarray) -> tuple[bool, np.ndarray, float]:
 def _integer_axis(n: np.ndarray) -> tuple[tuple, str]:
     """(sort key, text) of the axis: smallest integer vector along ``n`` if one exists."""
     nonzero = np.abs(n) > _TOL
+    key = (int(nonzero.sum()), tuple(-round(float(x), 6) + 0.0 for x in n))
     smallest = np.abs(n[nonzero]).min()
     for scale in range(1, 13):
         v = n / smallest * scale
@@ -111,19 +112,20 @@ def _integer_axis(n: np.ndarray) -> tuple[tuple, str]:
             ints = np.rint(v).astype(int)
             div = gcd(*(abs(int(x)) for x in ints))
             ints = ints // div
-            text = "[" + ",".join(str(int(x)) for x in ints) + "]"
-            return (int(nonzero.sum()), tuple(-round(float(x), 6) + 0.0 for x in n)), text
-    text = "[" + ",".join(f"{x:.3f}".rstrip("0").rstrip(".") for x in n + 0.0) + "]"
-    return (int(nonzero.sum()), tuple(-round(float(x), 6) + 0.0 for x in n)), text
+            return key, "[" + ",".join(str(int(x)) for x in ints) + "]"
+    return key, "[" + ",".join(f"{x:.3f}".rstrip("0").rstrip(".") for x in n + 0.0) + "]"
 
 
-def _fmt(phi: float) -> str:
-    return f"{round(phi)}°" if abs(phi - round(phi)) < 1e-6 else f"{phi:g}°"
+def format_angle(deg: float) -> str:
+    """``90°``, ``-120°``, ``22.5°``: degrees rounded to 1e-6, integers without decimals."""
+    deg = round(float(deg), 6) + 0.0
+    return f"{round(deg)}°" if abs(deg - round(deg)) < 1e-6 else f"{deg:g}°"
 
 
 def describe_3d(matrices: np.ndarray) -> dict:
     """Per element: ``names``, ``kind`` (0 Id, 1 rotation, 2 Inv, 3 mirror, 4 rotoreflection),
-    ``improper``, ``axis`` ``(|P|, 3)``, ``angle`` (degrees) and ``sort_keys``."""
+    ``improper``, ``axis`` ``(|P|, 3)``, ``angle`` (degrees) and ``sort_keys``; and the
+    group's ``schoenflies`` name."""
     mats = np.asarray(matrices, dtype=float)
     names, kinds, keys, axes, angles, improper = [], [], [], [], [], []
     for w in mats:
@@ -132,20 +134,20 @@ def describe_3d(matrices: np.ndarray) -> dict:
         if not imp and abs(phi) < _TOL:
             kind, name = 0, "Id"
         elif not imp:
-            kind, name = 1, f"Rot({_fmt(phi)}){axis_text}"
+            kind, name = 1, f"Rot({format_angle(phi)}){axis_text}"
         elif abs(phi - 180) < _TOL:
             kind, name = 2, "Inv"
         elif abs(phi) < _TOL:
             kind, name = 3, f"Refl{axis_text}"
         else:
-            kind, name = 4, f"S({_fmt(phi)}){axis_text}"
+            kind, name = 4, f"S({format_angle(phi)}){axis_text}"
         names.append(name)
         kinds.append(kind)
         keys.append((kind, round(abs(phi), 4), axis_key if kind not in (0, 2) else (), phi < 0))
         axes.append(n)
         angles.append(phi)
         improper.append(imp)
-    return {
+    info = {
         "names": names,
         "kind": np.array(kinds),
         "improper": np.array(improper, dtype=bool),
@@ -153,6 +155,8 @@ def describe_3d(matrices: np.ndarray) -> dict:
         "angle": np.array(angles),
         "sort_keys": keys,
     }
+    info["schoenflies"] = _schoenflies_name(_kind_codes(info))
+    return info
 
 
 def sort_key_3d(matrices: np.ndarray) -> list[int]:
@@ -175,9 +179,8 @@ def _kind_codes(info: dict) -> np.ndarray:
     return codes
 
 
-def schoenflies_3d(matrices: np.ndarray) -> str:
+def _schoenflies_name(codes: np.ndarray) -> str:
     """Schoenflies name (``"Oh"``, ``"D4h"``, ...) or ``"G(order)"`` when not identified."""
-    codes = _kind_codes(describe_3d(matrices))
     if np.any(codes == -2):
         return f"G({len(codes)})"
     counts = tuple(int(np.sum(codes == k)) for k in range(9))
@@ -223,9 +226,12 @@ _RULES = {
 }
 
 
-def mulliken_labels_3d(matrices: np.ndarray, table: np.ndarray, name: str) -> tuple[str, ...]:
-    """Labels of the rows of the full character table ``(n_irreps, |P|)`` (see module doc)."""
-    info = describe_3d(matrices)
+def mulliken_labels_3d(info: dict, table: np.ndarray) -> tuple[str, ...]:
+    """Labels of the rows of the full character table ``(n_irreps, |P|)`` (see module doc).
+
+    ``info`` is :func:`describe_3d` of the group's matrices.
+    """
+    name = info["schoenflies"]
     table = np.asarray(table)
     chi = np.real(table)
     dims = np.rint(chi[:, 0]).astype(int)
@@ -288,4 +294,4 @@ def point_irreps_3d(matrices: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     regular = PermutationGroup(table[inverse], _trusted=True)
     by_class = dixon_character_table(regular)
     chars = by_class[:, regular.conjugacy_classes]
-    return chars, mulliken_labels_3d(matrices, chars, schoenflies_3d(matrices))
+    return chars, mulliken_labels_3d(describe_3d(matrices), chars)

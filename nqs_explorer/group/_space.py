@@ -123,6 +123,8 @@ class SpaceGroup(PermutationGroup):
         p_table, p_inv = pg.product_table, pg.inverse
         done = np.zeros(action.shape[1], dtype=bool)
         rows, labels, momenta, dims = [], [], [], []
+        # stars with the same little group share its irreps (Γ's is the point group's own)
+        little_irreps = {tuple(range(n_p)): (pg.character_table(), pg.irrep_labels)}
         for k0 in range(action.shape[1]):
             if done[k0]:
                 continue
@@ -132,7 +134,9 @@ class SpaceGroup(PermutationGroup):
             k0 = max(star.tolist(), key=lambda k: tuple(tr.momenta[k]))
             star, reps = np.unique(action[:, k0], return_index=True)  # W_{reps[i]} k0 = star[i]
             little = np.flatnonzero(action[:, k0] == k0)
-            rho, rho_labels = point_irreps(pg.matrices[little])
+            if tuple(little) not in little_irreps:
+                little_irreps[tuple(little)] = point_irreps(pg.matrices[little])
+            rho, rho_labels = little_irreps[tuple(little)]
             rho_full = np.zeros((len(rho), n_p), dtype=complex)
             rho_full[:, little] = rho
             member = np.zeros(n_p, dtype=bool)

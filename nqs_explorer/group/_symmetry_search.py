@@ -14,8 +14,7 @@ import itertools
 
 import numpy as np
 
-from ._point import describe
-from ._point3d import sort_key_3d
+from ._point import describe, sort_key
 
 _GRID = 12
 _ATOL = 1e-8
@@ -24,48 +23,24 @@ _ATOL = 1e-8
 def holohedry(basis: np.ndarray) -> np.ndarray:
     """Orthogonal ``W`` (``(n, d, d)``) with ``W a_i ∈ Z a_1 + ... + Z a_d``; d ≤ 3.
 
-    d = 3: integer matrices with entries in {-1, 0, 1} in the lattice basis (enough for
-    the cubic, tetragonal, orthorhombic, hexagonal and fcc/bcc primitive bases), in the
-    order of :func:`~._point3d.sort_key_3d` (identity first). d ≥ 4: the identity only.
+    Searched among the integer matrices in the lattice basis with entries in {-2, ..., 2}
+    (d = 2) or {-1, 0, 1} (d = 3: enough for the cubic, tetragonal, orthorhombic,
+    hexagonal and fcc/bcc primitive bases), in the element order of
+    :func:`~._point.sort_key` (identity first). d ≥ 4: the identity only.
     """
     d = basis.shape[0]
     if d == 1:
         return np.array([[[1.0]], [[-1.0]]])
-    if d == 3:
-        return _holohedry_3d(basis)
-    if d != 2:
+    if d > 3:
         return np.eye(d)[None]
-    inv = np.linalg.inv(basis)
-    entries = np.array(list(itertools.product(range(-2, 3), repeat=4)), dtype=float).reshape(
-        -1, 2, 2
-    )
-    # rows a_i ↦ (M A)_i  <=>  A Wᵀ = M A  <=>  Wᵀ = A⁻¹ M A
-    wt = inv[None] @ entries @ basis[None]
+    values = range(-2, 3) if d == 2 else (-1.0, 0.0, 1.0)
+    entries = np.array(list(itertools.product(values, repeat=d * d)), dtype=float)
+    # rows a_i ↦ (M A)_i  <=>  A Wᵀ = M A  <=>  Wᵀ = A⁻¹ M A  (distinct M give distinct W)
+    wt = np.linalg.inv(basis)[None] @ entries.reshape(-1, d, d) @ basis[None]
     ws = np.transpose(wt, (0, 2, 1))
-    orth = np.all(np.abs(ws @ wt - np.eye(2)) < 1e-9, axis=(1, 2))
+    orth = np.all(np.abs(ws @ wt - np.eye(d)) < 1e-9, axis=(1, 2))
     ws = np.round(ws[orth], 12) + 0.0
-    unique = np.unique(ws.reshape(len(ws), -1).round(9), axis=0, return_index=True)[1]
-    ws = ws[np.sort(unique)]
-    order = sorted(range(len(ws)), key=lambda e: _op_key(ws, e))
-    return ws[order]
-
-
-def _holohedry_3d(basis: np.ndarray) -> np.ndarray:
-    inv = np.linalg.inv(basis)
-    entries = np.array(list(itertools.product((-1.0, 0.0, 1.0), repeat=9))).reshape(-1, 3, 3)
-    # rows a_i ↦ (M A)_i  <=>  A Wᵀ = M A  <=>  Wᵀ = A⁻¹ M A
-    wt = inv[None] @ entries @ basis[None]
-    ws = np.transpose(wt, (0, 2, 1))
-    orth = np.all(np.abs(ws @ wt - np.eye(3)) < 1e-9, axis=(1, 2))
-    ws = np.round(ws[orth], 12) + 0.0
-    return ws[sort_key_3d(ws)]
-
-
-def _op_key(ws, e):
-    w = ws[e]
-    det = np.linalg.det(w)
-    angle = np.degrees(np.arctan2(w[1, 0], w[0, 0])) % 360
-    return (det < 0, round(angle, 6))
+    return ws[sort_key(ws)]
 
 
 def candidate_centers(lattice) -> np.ndarray:
@@ -96,14 +71,16 @@ def keeps_superlattice(lattice, w: np.ndarray) -> bool:
     return True
 
 
-def site_maps(lattice, w: np.ndarray, centers: np.ndarray) -> np.ndarray:
-    """Image site of every site under ``r ↦ W(r - c) + c`` for each center.
+def site_maps(
+    lattice, w: np.ndarray, centers: np.ndarray, n_sites: int | None = None
+) -> np.ndarray:
+    """Image site of every site (or of the first ``n_sites``) under ``r ↦ W(r - c) + c``.
 
-    Returns ``(n_c, N)`` int, -1 where the image is not a site.
+    Returns ``(n_c, N)`` int (``(n_c, n_sites)``), -1 where the image is not a site.
     """
     basis = lattice.basis_vectors
     inv = np.linalg.inv(basis)
-    pos = lattice.positions
+    pos = lattice.positions[:n_sites]
     shift = centers - centers @ w.T  # (I - W) c
     images = pos @ w.T  # (N, d)
     frac = (images[None] + shift[:, None, :]) @ inv  # (n_c, N, d)
@@ -126,35 +103,18 @@ def site_maps(lattice, w: np.ndarray, centers: np.ndarray) -> np.ndarray:
     return result
 
 
-class _Probe:
-    """The first few sites of a lattice, with the lattice's geometry (for a quick filter)."""
-
-    def __init__(self, lattice, n_probe: int):
-        self.basis_vectors = lattice.basis_vectors
-        self.site_offsets = lattice.site_offsets
-        self.extent = lattice.extent
-        self.pbc = lattice.pbc
-        self.ndim = lattice.ndim
-        self.n_sublattices = lattice.n_sublattices
-        self.positions = lattice.positions[:n_probe]
-
-
-def _probe_lattice(lattice):
-    return _Probe(lattice, min(lattice.n_nodes, 4 * lattice.n_sublattices))
-
-
 def symmetric_operations(lattice):
     """(ops ``(n_ops, d, d)``, centers ``(n_c, d)``, maps ``(n_c, n_ops, N)`` with -1 = not a symmetry)."""
     ops = holohedry(lattice.basis_vectors)
     centers = candidate_centers(lattice)
     n = lattice.n_nodes
     maps = np.full((len(centers), len(ops), n), -1, dtype=np.intp)
-    probe = _probe_lattice(lattice)
+    n_probe = min(n, 4 * lattice.n_sublattices)
     for o, w in enumerate(ops):
         if not keeps_superlattice(lattice, w):
             continue
         # cheap filter: most centers already fail on the first few sites
-        hopeful = np.all(site_maps(probe, w, centers) >= 0, axis=1)
+        hopeful = np.all(site_maps(lattice, w, centers, n_probe) >= 0, axis=1)
         m = np.full((len(centers), n), -1, dtype=np.intp)
         if hopeful.any():
             m[hopeful] = site_maps(lattice, w, centers[hopeful])
@@ -168,11 +128,11 @@ def symmetric_operations(lattice):
 
 def subgroups(ops: np.ndarray) -> list[tuple[str, np.ndarray]]:
     """All C_n / D_n subgroups of the holohedry ``ops``: (D-style name, element indices)."""
-    info = describe(ops)
     if ops.shape[-1] == 1:
         return [("C1", np.array([0])), ("D1", np.array([0, 1]))]
     if ops.shape[-1] != 2:
         return [("C1", np.array([0]))]
+    info = describe(ops)
     n_rot = info["n"]
     refl, j = info["is_refl"], info["j"]
     rot_index = {int(j[e]): e for e in range(len(ops)) if not refl[e]}
