@@ -24,7 +24,10 @@ class SessionState:
     hilbert: object
     group: object | None
     characters: np.ndarray | None
-    perms: np.ndarray | None
+    # The kernels' group arguments, put on the device once per build so that value-only
+    # calls (log ψ, orbit, symmetry check) transfer no group data.
+    device_characters: jax.Array | None
+    perms: jax.Array | None  # (|G|, N) int32 on the device
     model: object
     init_model: object  # the model whose init gives the parameters (no group or character)
     variables: dict
@@ -222,7 +225,7 @@ class SessionBase:
                 variables,
                 padded,
                 state.perms,
-                state.characters,
+                state.device_characters,
                 module=module,
             )
             out = out.real if self._real_output() else out

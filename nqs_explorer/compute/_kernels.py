@@ -26,7 +26,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..nn.blocks._symmexpsum import orbit_log_terms
+from ..nn.blocks._symmexpsum import character_logsumexp, orbit_log_terms
 from ._results import Timing
 from ._sharding import map_sharded, sharded_sample
 
@@ -207,18 +207,8 @@ def _symm_log_sum(log_terms: jax.Array, characters: jax.Array) -> jax.Array:
         ``(...)`` complex; a zero sum gives a ``-inf`` real part.
     """
     log_terms = log_terms.astype(jnp.result_type(log_terms.dtype, jnp.complex64))
-    shift = jnp.max(log_terms.real, axis=-1, keepdims=True)
-    shift = jax.lax.stop_gradient(jnp.where(jnp.isfinite(shift), shift, 0.0))
     weights = characters.astype(log_terms.dtype) / characters.shape[-1]
-    total = jnp.sum(weights * jnp.exp(log_terms - shift), axis=-1)
-    return shift[..., 0] + jnp.log(total)
-
-
-def _apply_on_orbits(module, variables, x: jax.Array, perms: jax.Array) -> jax.Array:
-    """``log ψ_θ(T_g x)`` for every g: ``x`` ``(B, N)``, ``perms`` ``(|G|, N)`` -> ``(B, |G|)``."""
-    xs = x[:, perms]
-    out = module.apply(variables, xs.reshape(-1, x.shape[-1]))
-    return out.reshape(xs.shape[:2])
+    return character_logsumexp(jnp.moveaxis(log_terms, -1, 0), weights, real=False)
 
 
 def init(seed: jax.Array, x: jax.Array, *, model):
@@ -292,7 +282,7 @@ def symmetry_check(variables, x, perms, characters, *, model) -> jax.Array:
 
     Relative to the largest ``|ψ(T_g x_b)|``.
     """
-    log_amps = _apply_on_orbits(model, variables, x, perms)
+    log_amps = orbit_log_terms(model, variables, x, perms, "gather")
     return _covariance_errors(log_amps, log_amps.real, characters)
 
 
@@ -308,7 +298,7 @@ def symm_symmetry_check(variables, x, perms, characters, *, module) -> jax.Array
     log_weights = jnp.log(jnp.abs(characters) / characters.shape[-1])
 
     def amplitude_at(perm):
-        log_terms = _apply_on_orbits(module, variables, x[:, perm], perms)
+        log_terms = orbit_log_terms(module, variables, x[:, perm], perms, "gather")
         log_scale = jax.nn.logsumexp(log_terms.real + log_weights, axis=-1)
         return _symm_log_sum(log_terms, characters), log_scale
 

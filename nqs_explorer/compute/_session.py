@@ -80,12 +80,17 @@ class Session(SymmetryViews, AutoregressiveViews):
         group = self._groups.get(
             _build.group_key(setup), lambda: _build.build_group(setup, lattice)
         )
-        characters = perms = None
+        characters = device_characters = perms = None
         if group is not None:
             characters = np.asarray(group.characters(setup.character_id), dtype=np.complex128)
-            perms = np.asarray(group.to_array(), dtype=np.int32)
-            if not np.array_equal(perms[0], np.arange(perms.shape[1])):
-                raise ValueError(f"group {group.name}: element 0 must be the identity")
+            device_characters = jax.device_put(characters)
+            if old is not None and old.group is group:
+                perms = old.perms  # a new character or seed keeps the group's permutations
+            else:
+                host_perms = np.asarray(group.to_array(), dtype=np.int32)
+                if not np.array_equal(host_perms[0], np.arange(host_perms.shape[1])):
+                    raise ValueError(f"group {group.name}: element 0 must be the identity")
+                perms = jax.device_put(host_perms)
         model = self._models.get(
             (*_build.model_key(setup), setup.character_id if setup.symmetrize else None),
             lambda: _build.build_model(setup, lattice, hilbert, group),
@@ -125,6 +130,7 @@ class Session(SymmetryViews, AutoregressiveViews):
             hilbert=hilbert,
             group=group,
             characters=characters,
+            device_characters=device_characters,
             perms=perms,
             model=model,
             init_model=init_model,

@@ -29,7 +29,7 @@ class SymmetryViews(SessionBase):
             raise ValueError(f"sigma: expected one configuration of shape (N,), got {sigma.shape}")
         module, variables, _ = self._inner()
         out = self._run(
-            _kernels.orbit, variables, sigma, state.perms, state.characters, module=module
+            _kernels.orbit, variables, sigma, state.perms, state.device_characters, module=module
         )
         self._check_outputs(out["log_terms"], "orbit terms")
         self._check_outputs(out["terms"], "orbit terms")
@@ -68,7 +68,7 @@ class SymmetryViews(SessionBase):
         module, variables, symmetrized = self._inner()
         kernel = _kernels.symm_symmetry_check if symmetrized else _kernels.symmetry_check
         static = {"module": module} if symmetrized else {"model": module}
-        errors = self._run(kernel, variables, x, state.perms, state.characters, **static)
+        errors = self._run(kernel, variables, x, state.perms, state.device_characters, **static)
         self._check_outputs(errors, "symmetry check")
         cid = state.setup.character_id
         return SymmetryCheck(

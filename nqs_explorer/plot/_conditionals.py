@@ -11,10 +11,10 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ._checks import as_array, check_site_set, require_finite
+from ._checks import SPIN_HALF_STATES, as_array, check_site_set, require_finite
 from ._configuration import FADED_BOND_COLOR, state_name
 from ._geometry import lattice_geometry, marker_diameter, set_lattice_view
-from ._lattice import draw_bonds, lattice_axes
+from ._lattice import draw_bonds, draw_rings, lattice_axes
 from ._style import BLACK, SEQUENTIAL_CMAP, VERMILLION, add_colorbar, check_axes, text_color_on
 
 PROBABILITY_TOL = 1e-9
@@ -198,7 +198,7 @@ def _prepare(lattice, probs, site, receptive_field, local_state_index, local_sta
         if state_index is not None:
             state_text = state_name(float(states[state_index]))
     elif local_size == 2:
-        state_text = state_name((-1.0, 1.0)[state_index])
+        state_text = state_name(SPIN_HALF_STATES[state_index])
     field = (
         None if receptive_field is None else check_site_set(receptive_field, n, "receptive_field")
     )
@@ -235,17 +235,7 @@ def _draw_site_values(ax: Axes, prepared: _Prepared, diameter: float, show_value
     )
     sites.set_pickradius(0.5 * diameter)
     if field is not None and field.any():
-        ring = geom.positions[field]
-        ax.scatter(
-            ring[:, 0],
-            ring[:, 1],
-            s=(1.35 * diameter) ** 2,
-            facecolors="none",
-            edgecolors=VERMILLION,
-            linewidths=2.0,
-            zorder=5.5,
-            gid="receptive-field",
-        )
+        draw_rings(ax, geom.positions[field], 1.35 * diameter, linewidth=2.0, gid="receptive-field")
     x, y = geom.positions[site]
     ax.scatter(
         [x],

@@ -12,8 +12,8 @@ from matplotlib.markers import MarkerStyle
 
 from ._checks import check_configurations, check_site_set, resolve_local_states
 from ._geometry import LatticeGeometry, lattice_geometry, marker_diameter, set_lattice_view
-from ._lattice import draw_bonds, draw_site_labels, lattice_axes
-from ._style import DOWN_COLOR, UP_COLOR, VERMILLION
+from ._lattice import draw_bonds, draw_rings, draw_site_labels, lattice_axes
+from ._style import DOWN_COLOR, UP_COLOR
 
 FADED_BOND_COLOR = "#B3B3B3"
 
@@ -143,17 +143,7 @@ def draw_configuration_on(
     )
     sites = draw_spins(ax, geom, sigma, local_states, diameter)
     if highlight is not None and highlight.any():
-        ring = geom.positions[highlight]
-        ax.scatter(
-            ring[:, 0],
-            ring[:, 1],
-            s=(1.45 * diameter) ** 2,
-            facecolors="none",
-            edgecolors=VERMILLION,
-            linewidths=2.2,
-            zorder=5.5,
-            gid="highlight",
-        )
+        draw_rings(ax, geom.positions[highlight], 1.45 * diameter, linewidth=2.2, gid="highlight")
     if show_indices:
         # indices beside the markers: the triangles leave no room inside
         draw_site_labels(ax, geom.positions, diameter, ["white"], inside=False)

@@ -34,6 +34,17 @@ def default_columns(n: int, panel_w: float, panel_h: float) -> int:
     return int(np.clip(ncols, 1, min(n, 8)))
 
 
+def _margins(
+    bounds: np.ndarray, title_lines: int, suptitle: bool, legend: bool
+) -> tuple[float, float, float, float]:
+    """Panel aspect (height / width), panel title, top and bottom heights (inches)."""
+    aspect = (bounds[3] - bounds[2]) / (bounds[1] - bounds[0])
+    title_h = TITLE_LINE_INCHES * title_lines + 0.08
+    top_h = title_h + (SUPTITLE_INCHES if suptitle else 0.0)
+    bottom_h = LEGEND_INCHES if legend else 0.1
+    return aspect, title_h, top_h, bottom_h
+
+
 def _natural_grid(
     n: int,
     bounds: np.ndarray,
@@ -44,10 +55,7 @@ def _natural_grid(
     legend: bool,
 ) -> tuple[int, int, tuple[float, float]]:
     """Columns, rows and figure size (inches) of a new gallery figure."""
-    aspect = (bounds[3] - bounds[2]) / (bounds[1] - bounds[0])
-    title_h = TITLE_LINE_INCHES * title_lines + 0.08
-    top_h = title_h + (SUPTITLE_INCHES if suptitle else 0.0)
-    bottom_h = LEGEND_INCHES if legend else 0.1
+    aspect, title_h, top_h, bottom_h = _margins(bounds, title_lines, suptitle, legend)
     panel_w = 1.7 if aspect > 0.45 else 2.8
     if ncols is None:
         ncols = default_columns(n, panel_w, panel_w * aspect + title_h)
@@ -100,10 +108,7 @@ def gallery_layout(
     with as many columns as make the panels largest (unless ``ncols`` is given).
     """
     _check_columns(ncols)
-    aspect = (bounds[3] - bounds[2]) / (bounds[1] - bounds[0])
-    title_h = TITLE_LINE_INCHES * title_lines + 0.08
-    top_h = title_h + (SUPTITLE_INCHES if suptitle else 0.0)
-    bottom_h = LEGEND_INCHES if legend else 0.1
+    aspect, title_h, top_h, bottom_h = _margins(bounds, title_lines, suptitle, legend)
     if fig is None:
         ncols, nrows, size = _natural_grid(
             n, bounds, ncols, title_lines, side_inches, suptitle, legend

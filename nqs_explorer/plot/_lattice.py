@@ -162,6 +162,22 @@ def draw_cell(ax: Axes, geom: LatticeGeometry) -> None:
         )
 
 
+def draw_rings(
+    ax: Axes, points: np.ndarray, diameter: float, *, linewidth: float, gid: str
+) -> None:
+    """Vermillion rings of ``diameter`` points around ``points`` ``(M, 2)``, above the sites."""
+    ax.scatter(
+        points[:, 0],
+        points[:, 1],
+        s=diameter**2,
+        facecolors="none",
+        edgecolors=VERMILLION,
+        linewidths=linewidth,
+        zorder=5.5,
+        gid=gid,
+    )
+
+
 def draw_site_labels(
     ax: Axes,
     positions: np.ndarray,
@@ -262,17 +278,7 @@ def draw_lattice(
     )
     sites.set_pickradius(0.5 * diameter)
     if mask is not None:
-        ring = geom.positions[mask]
-        ax.scatter(
-            ring[:, 0],
-            ring[:, 1],
-            s=(1.5 * diameter) ** 2,
-            facecolors="none",
-            edgecolors=VERMILLION,
-            linewidths=2.5,
-            zorder=5.5,
-            gid="highlight",
-        )
+        draw_rings(ax, geom.positions[mask], 1.5 * diameter, linewidth=2.5, gid="highlight")
     if show_indices:
         draw_site_labels(ax, geom.positions, diameter, colors)
     if title:
