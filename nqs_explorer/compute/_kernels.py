@@ -78,6 +78,15 @@ _HOST_TRANSFER = re.compile(
 )
 
 
+def _compile(kernel: Callable, args: tuple, static: dict):
+    """Lower and compile ``kernel`` for ``args`` (canonical leaves) with the backend's options."""
+    jitted = _jitted.get(kernel)
+    if jitted is None:
+        jitted = jax.jit(kernel, static_argnames=_static_names(kernel))
+        _jitted[kernel] = jitted
+    return jitted.lower(*args, **static).compile(_compiler_options(kernel.__name__))
+
+
 def host_transfers(kernel: Callable, *args, **static) -> list[str]:
     """Host-transfer instructions in the compiled program of ``kernel(*args, **static)``.
 
@@ -86,9 +95,7 @@ def host_transfers(kernel: Callable, *args, **static) -> list[str]:
     to its outputs. Arguments as for `call_kernel`.
     """
     args = jax.tree_util.tree_map(_canonical_leaf, args)
-    jitted = jax.jit(kernel, static_argnames=_static_names(kernel))
-    text = jitted.lower(*args, **static).compile(_compiler_options(kernel.__name__)).as_text()
-    return host_transfer_instructions(text)
+    return host_transfer_instructions(_compile(kernel, args, static).as_text())
 
 
 def host_transfer_instructions(hlo_text: str) -> list[str]:
@@ -159,13 +166,8 @@ def call_kernel(kernel: Callable, *args, to_host: bool = True, **static) -> tupl
         executable = _executables.get(key)
         compiled = executable is None
         if compiled:
-            jitted = _jitted.get(kernel)
-            if jitted is None:
-                jitted = jax.jit(kernel, static_argnames=_static_names(kernel))
-                _jitted[kernel] = jitted
             start = time.perf_counter()
-            lowered = jitted.lower(*args, **static)
-            executable = lowered.compile(_compiler_options(kernel.__name__))
+            executable = _compile(kernel, args, static)
             compile_s = time.perf_counter() - start
             _executables[key] = executable
             _compile_count += 1
