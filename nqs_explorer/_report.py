@@ -14,6 +14,8 @@ import html
 import json
 import re
 import time
+from functools import reduce
+from operator import getitem
 from pathlib import Path
 
 import numpy as np
@@ -198,29 +200,15 @@ def _parameter_section(session, out: Path) -> _Section:
 
     summary = session.parameter_summary()
     section = _Section("Parameters", parameter_table_html(summary, None))
-    leaves = {}
-    for path, leaf in _leaves(session.variables):
-        leaves[path] = leaf
     for row in summary.rows[:MAX_HEATMAPS]:
-        if row.path not in leaves:
-            continue
+        # the rows' paths are "collection/module/name" keys of the variables tree
+        leaf = np.asarray(reduce(getitem, row.path.split("/"), session.variables))
         name = f"param-{_slug(row.path)}.png"
-        fig = plot.draw_parameter_heatmap(leaves[row.path], title=row.path)
+        fig = plot.draw_parameter_heatmap(leaf, title=row.path)
         section.images.append((_save(fig, out, name), row.path))
     if len(summary.rows) > MAX_HEATMAPS:
         section.html += f"<p>heatmaps of the first {MAX_HEATMAPS} of {len(summary.rows)} leaves</p>"
     return section
-
-
-def _leaves(tree, prefix: str = ""):
-    """``(path, array)`` of a nested dict of arrays, paths as ``collection/module/name``."""
-    for key in sorted(tree):
-        value = tree[key]
-        path = f"{prefix}/{key}" if prefix else str(key)
-        if hasattr(value, "keys"):
-            yield from _leaves(value, path)
-        else:
-            yield path, np.asarray(value)
 
 
 def _autoregressive_section(session, out: Path) -> _Section:

@@ -70,7 +70,7 @@ class Hub:
         self._observers: dict[str, list[tuple[str, Callable]]] = defaultdict(list)
         self._action: ActionRecord | None = None
         self._last_timing = None
-        self._memo: dict[str, tuple[int, Any]] = {}
+        self._memo: dict[str, Any] = {}  # results of the current revision (cleared by _bump)
 
     # ------------------------------------------------------------------ observers
     def observe(self, event: str, callback: Callable[..., None], source: str = "app") -> None:
@@ -202,12 +202,9 @@ class Hub:
 
     def memo(self, key: str, fn: Callable, *args, **kwargs):
         """Compute ``fn`` once per :attr:`revision` (shared by every view)."""
-        hit = self._memo.get(key)
-        if hit is not None and hit[0] == self.revision:
-            return hit[1]
-        value = self.timed(fn, *args, **kwargs)
-        self._memo[key] = (self.revision, value)
-        return value
+        if key not in self._memo:
+            self._memo[key] = self.timed(fn, *args, **kwargs)
+        return self._memo[key]
 
     def _bump(self) -> None:
         self.revision += 1

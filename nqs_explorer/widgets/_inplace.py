@@ -3,22 +3,19 @@
 A new configuration, character or parameter set changes colours, markers and texts but
 not the structure of a drawing. Redrawing from scratch costs a few hundred milliseconds
 for a gallery; updating the artists the plot layer tagged with gids costs a few. The
-looks (colours, markers, titles) are taken from the plot layer itself: a probe drawing
-gives the marker of each local state, so an in-place update and a fresh drawing agree
-(the tests compare them).
+looks (colours, markers, titles) come from the plot layer's own functions
+(``plot.set_configuration``, its phase colours and panel titles), so an in-place update
+and a fresh drawing agree (the tests compare them).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.colors import Normalize
 
 from .. import plot
-from ..plot._orbit import place_terms_axes
-from ..plot._style import format_phase
+from ..plot._orbit import _panel_title, place_terms_axes
+from ..plot._style import phase_colors
 from ..plot._terms import is_drawn_term, update_terms
-
-PHASE_NORM = Normalize(vmin=-np.pi, vmax=np.pi)
 
 
 def find_artist(container, gid: str):
@@ -59,41 +56,6 @@ def stacked_above(ax, markers) -> list:
         if near.any():
             covered.append(other)
     return covered
-
-
-class SiteStyles:
-    """Facecolour and marker of every local state, as the plot layer draws them.
-
-    Args:
-        lattice: the lattice (used once, for a probe drawing).
-        local_states: ``(k,)`` sorted local states.
-    """
-
-    def __init__(self, lattice, local_states):
-        self.local_states = np.asarray(local_states, dtype=float)
-        colors, paths = [], []
-        for state in self.local_states:  # one uniform probe drawing per local state
-            probe = np.full(int(lattice.n_nodes), state)
-            fig = plot.draw_configuration(
-                lattice, probe, local_states=self.local_states, legend=False
-            )
-            sites = sites_of(fig.axes[0])
-            colors.append(sites.get_facecolors()[0])
-            paths.append(sites.get_paths()[0])
-        self.colors = np.array(colors)
-        self.paths = paths
-
-    def apply(self, collection, sigma) -> None:
-        """Recolour and re-mark ``collection`` (a ``sites`` collection) for configuration σ."""
-        index = np.searchsorted(self.local_states, np.asarray(sigma, dtype=float))
-        collection.set_facecolors(self.colors[index])
-        collection.set_paths([self.paths[i] for i in index])
-
-
-def panel_title(name: str, term: complex, in_stabilizer: bool) -> str:
-    """Title of an orbit-gallery panel (the plot layer's format, see the tests)."""
-    head = name + ("  ∈ Stab" if in_stabilizer else "")
-    return f"{head}\n|t| = {abs(term):.3g}, arg t = {format_phase(np.angle(term))}"
 
 
 def gallery_title(configs: np.ndarray, shown: int) -> str:
@@ -140,8 +102,9 @@ def gallery_dynamic_artists(fig) -> list:
     return dynamic
 
 
-def update_orbit_gallery(fig, styles: SiteStyles, orbit, shown: int) -> bool:
-    """Update a gallery drawn by ``plot.draw_orbit_gallery`` for a new ``OrbitResult``.
+def update_orbit_gallery(fig, orbit, shown: int, local_states) -> bool:
+    """Update a gallery drawn by ``plot.draw_orbit_gallery`` for a new ``OrbitResult``
+    (``local_states`` as given to the drawing).
 
     Returns:
         Whether only the artists of :func:`gallery_dynamic_artists` changed (False when
@@ -150,11 +113,11 @@ def update_orbit_gallery(fig, styles: SiteStyles, orbit, shown: int) -> bool:
     names = list(orbit.element_names)
     in_stab = np.zeros(len(names), bool)
     in_stab[np.asarray(orbit.stabilizer, dtype=int)] = True
-    phase_colors = plot.phase_colormap()(PHASE_NORM(np.angle(orbit.terms)))
+    frame_colors = phase_colors(orbit.terms)
     for k, ax in enumerate(gallery_panels(fig)[:shown]):
-        styles.apply(sites_of(ax), orbit.configs[k])
-        ax.title.set_text(panel_title(names[k], orbit.terms[k], in_stab[k]))
-        find_artist(ax, "phase-frame").set_edgecolor(phase_colors[k])
+        plot.set_configuration(sites_of(ax), orbit.configs[k], local_states)
+        ax.title.set_text(_panel_title(names[k], orbit.terms[k], in_stab[k]))
+        find_artist(ax, "phase-frame").set_edgecolor(frame_colors[k])
     terms_ax = gallery_terms_axes(fig)
     rows_before = terms_in_rows(terms_ax)
     # the arrows, sum and framing change; the phase colour bar (a child axes) stays

@@ -11,13 +11,7 @@ from .. import plot
 from ..plot._orbit import orbit_gallery_size
 from ..plot._style import format_phase
 from ._figure import LiveFigure, fluid_canvas_style
-from ._inplace import (
-    SiteStyles,
-    gallery_dynamic_artists,
-    sites_of,
-    stacked_above,
-    update_orbit_gallery,
-)
+from ._inplace import gallery_dynamic_artists, sites_of, stacked_above, update_orbit_gallery
 from ._state import AppState
 from ._view import View, scroll_box
 
@@ -241,7 +235,6 @@ class OrbitView(View):
         top = widgets.HBox([left, self.terms], layout=widgets.Layout(flex_flow="row wrap"))
         self.root = widgets.VBox([top, self.gallery_figure.widget, fluid_canvas_style()])
         self._config_key = self._gallery_key = self._drawn_sigma = None
-        self._styles: SiteStyles | None = None
         self.sync()
 
     # ---------------------------------------------------------------- clicks
@@ -274,7 +267,6 @@ class OrbitView(View):
             return  # e.g. a new character: σ and its drawing are unchanged
         self._drawn_sigma = sigma.copy()
         if key != self._config_key:
-            self._styles = SiteStyles(session.lattice, self.state.local_states)
             options = dict(
                 local_states=self.state.local_states,
                 show_indices=True,
@@ -290,7 +282,8 @@ class OrbitView(View):
             self._config_key = key
             self.configuration_figure.redraw()
         else:
-            self._styles.apply(sites_of(self.configuration_figure.figure.axes[0]), sigma)
+            sites = sites_of(self.configuration_figure.figure.axes[0])
+            plot.set_configuration(sites, sigma, self.state.local_states)
             self.configuration_figure.update_dynamic()
 
     def _draw_orbit(self) -> None:
@@ -330,6 +323,6 @@ class OrbitView(View):
             gallery.redraw()
             return
         # value-only: the same framing, so re-render only what changed over the rest
-        same_frame = update_orbit_gallery(gallery.figure, self._styles, orbit, shown)
+        same_frame = update_orbit_gallery(gallery.figure, orbit, shown, self.state.local_states)
         gallery.set_dynamic(*gallery_dynamic_artists(gallery.figure), keep_background=same_frame)
         gallery.update_dynamic()

@@ -71,9 +71,7 @@ class AppState(Hub):
         """Make ``sigma`` (shape ``(N,)``) the current configuration."""
 
         def apply():
-            self.configuration = self._check_configuration(sigma)
-            self._bump()
-            self.emit("configuration", configuration=self.configuration)
+            self._show_configuration(self._check_configuration(sigma))
 
         return self.run(source, "Set configuration", apply)[0]
 
@@ -88,9 +86,7 @@ class AppState(Hub):
             sigma = self.configuration.copy()
             index = int(np.argmin(np.abs(states - sigma[i])))
             sigma[i] = states[(index + 1) % len(states)]
-            self.configuration = sigma
-            self._bump()
-            self.emit("configuration", configuration=self.configuration)
+            self._show_configuration(sigma)
 
         return self.run(source, f"Flip site {site}", apply)[0]
 
@@ -99,11 +95,15 @@ class AppState(Hub):
 
         def apply():
             self.config_seed = self.config_seed + 1 if seed is None else int(seed)
-            self.configuration = self._fresh_configuration(self.config_seed)
-            self._bump()
-            self.emit("configuration", configuration=self.configuration)
+            self._show_configuration(self._fresh_configuration(self.config_seed))
 
         return self.run(source, "Random configuration", apply)[0]
+
+    def _show_configuration(self, sigma: np.ndarray) -> None:
+        """Make the checked ``sigma`` current and tell the views."""
+        self.configuration = sigma
+        self._bump()
+        self.emit("configuration", configuration=sigma)
 
     # ------------------------------------------------------------------ model changes
     def update(self, source: str = "model", **changes) -> bool:

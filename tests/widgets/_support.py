@@ -40,11 +40,23 @@ def site_states(ax, local_states=(-1.0, 1.0)) -> np.ndarray:
 
 
 class _Styles(dict):
-    def __missing__(self, key):
-        from nqs_explorer import graph
-        from nqs_explorer.widgets._inplace import SiteStyles
+    """Facecolour of each local state (keyed by the local states), from probe drawings."""
 
-        value = SiteStyles(graph.Chain(len(key), pbc=False), np.asarray(key)).colors
+    def __missing__(self, key):
+        from nqs_explorer import graph, plot
+
+        states = np.asarray(key, dtype=float)
+        lattice = graph.Chain(len(key), pbc=False)
+        value = np.array(
+            [
+                sites_of(
+                    plot.draw_configuration(
+                        lattice, np.full(len(key), s), local_states=states, legend=False
+                    ).axes[0]
+                ).get_facecolors()[0]
+                for s in states
+            ]
+        )
         self[key] = value
         return value
 
