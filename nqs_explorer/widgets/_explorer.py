@@ -91,8 +91,9 @@ class Explorer:
         setup: the initial ``compute.Setup`` (default: a translation-group RBM on Square 3×3).
         state: an existing :class:`AppState` to show (shares its session with other views).
         tabs: titles of the tabs to show, e.g. ``("Lattice", "Character", "Orbit")`` for a
-            lesson on characters (default: all of `TABS`). Hidden tabs are neither shown
-            nor computed; the state they would set stays as ``setup`` gives it. Pickers
+            lesson on characters (default: all of `TABS`). Hidden tabs are not shown and,
+            after the first drawing every view makes when the explorer opens, never
+            recomputed; the state they would set stays as ``setup`` gives it. Pickers
             and views keep their usual order.
         **changes: ``Setup`` fields applied to ``setup``, e.g. ``lattice="Chain",
             extent=(8,)``; invalid values raise ``ValueError`` here (the widgets
