@@ -17,11 +17,22 @@ from ._terms import are_real, check_terms, draw_terms
 TERMS_PANEL_INCHES = 5.0
 
 
-def _panel_title(name: str, term: complex | None, in_stabilizer: bool) -> str:
+def panel_title(name: str, term: complex | None, in_stabilizer: bool) -> str:
+    """Title of one orbit panel: the element, ``∈ Stab`` if it fixes σ, and the term."""
     head = name + ("  ∈ Stab" if in_stabilizer else "")
     if term is None:
         return head
     return f"{head}\n|t| = {abs(term):.3g}, arg t = {format_phase(np.angle(term))}"
+
+
+def orbit_gallery_title(configs: np.ndarray, shown: int) -> str:
+    """Suptitle of an orbit gallery of ``configs`` ``(|G|, N)`` showing ``shown`` panels."""
+    n = configs.shape[0]
+    distinct = len(np.unique(configs, axis=0))
+    title = f"orbit of σ: {n} elements, {distinct} distinct configurations"
+    if shown < n:
+        title += f" (first {shown} panels shown)"
+    return title
 
 
 def _inset_inches(fig, spec, left: float, right: float, bottom: float, top: float) -> Bbox:
@@ -126,10 +137,7 @@ def draw_orbit_gallery(
 
     shown = min(n, int(max_panels))
     if title is None:
-        distinct = len(np.unique(configs, axis=0))
-        title = f"orbit of σ: {n} elements, {distinct} distinct configurations"
-        if shown < n:
-            title += f" (first {shown} panels shown)"
+        title = orbit_gallery_title(configs, shown)
     bounds = geom.bounds()
     gallery = gallery_layout(
         fig,
@@ -141,8 +149,7 @@ def draw_orbit_gallery(
         suptitle=bool(title),
     )
     titles = [
-        _panel_title(names[k], None if terms is None else terms[k], in_stab[k])
-        for k in range(shown)
+        panel_title(names[k], None if terms is None else terms[k], in_stab[k]) for k in range(shown)
     ]
     draw_panels(gallery, geom, configs[:shown], states, titles, bounds)
     if terms is not None:

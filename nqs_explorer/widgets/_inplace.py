@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import plot
-from ..plot._orbit import _panel_title, place_terms_axes
+from ..plot._orbit import orbit_gallery_title, panel_title, place_terms_axes
 from ..plot._style import phase_colors
 from ..plot._terms import is_drawn_term, update_terms
 
@@ -56,16 +56,6 @@ def stacked_above(ax, markers) -> list:
         if near.any():
             covered.append(other)
     return covered
-
-
-def gallery_title(configs: np.ndarray, shown: int) -> str:
-    """Suptitle of an orbit gallery (the plot layer's format)."""
-    n = configs.shape[0]
-    distinct = len(np.unique(configs, axis=0))
-    title = f"orbit of σ: {n} elements, {distinct} distinct configurations"
-    if shown < n:
-        title += f" (first {shown} panels shown)"
-    return title
 
 
 def gallery_panels(fig) -> list:
@@ -116,7 +106,7 @@ def update_orbit_gallery(fig, orbit, shown: int, local_states) -> bool:
     frame_colors = phase_colors(orbit.terms)
     for k, ax in enumerate(gallery_panels(fig)[:shown]):
         plot.set_configuration(sites_of(ax), orbit.configs[k], local_states)
-        ax.title.set_text(_panel_title(names[k], orbit.terms[k], in_stab[k]))
+        ax.title.set_text(panel_title(names[k], orbit.terms[k], in_stab[k]))
         find_artist(ax, "phase-frame").set_edgecolor(frame_colors[k])
     terms_ax = gallery_terms_axes(fig)
     rows_before = terms_in_rows(terms_ax)
@@ -126,5 +116,5 @@ def update_orbit_gallery(fig, orbit, shown: int, local_states) -> bool:
     if not same_frame:  # row labels need another margin than the complex plane
         place_terms_axes(terms_ax, orbit.terms, names)
     if fig._suptitle is not None:
-        fig._suptitle.set_text(gallery_title(orbit.configs, shown))
+        fig._suptitle.set_text(orbit_gallery_title(orbit.configs, shown))
     return same_frame
