@@ -16,7 +16,8 @@ import os
 import subprocess
 import sys
 
-SCRIPT = r"""
+#: Defines ``peak_mib()`` in a child process.
+PEAK_MIB = r"""
 import json, os, resource, sys
 os.environ["MPLBACKEND"] = "Agg"
 
@@ -31,7 +32,11 @@ def peak_mib():
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+"""
 
+SCRIPT = (
+    PEAK_MIB
+    + r"""
 steps = {}
 import nqs_explorer as nqx
 steps["import"] = peak_mib()
@@ -56,6 +61,7 @@ errors = [m.text for m in list(app.state.messages.values()) + list(ar.state.mess
           if m.level == "error"]
 print(json.dumps({"steps": steps, "errors": errors}))
 """
+)
 
 STEPS = {
     "import": "after import nqs_explorer",
@@ -67,7 +73,7 @@ STEPS = {
 
 
 def _netket_import_mib() -> float | None:
-    code = SCRIPT.split("steps = {}")[0] + "import netket\nprint(peak_mib())"
+    code = PEAK_MIB + "import netket\nprint(peak_mib())"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if done.returncode != 0:
         return None
