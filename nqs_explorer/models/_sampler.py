@@ -82,9 +82,6 @@ def _sample_chunk(model, params, key, n: int):
     hilbert = model.hilbert
     dtype = jnp.finfo(model.param_dtype).dtype  # the real dtype (float64 for complex128)
     local_states = jnp.asarray(hilbert.local_states, dtype)
-    x = jnp.zeros((n, hilbert.size), dtype)
-    # Step 0 with no cache creates it; steps are idempotent, so the scan may redo step 0.
-    _, cache = _conditional(model, params, {}, x, 0)
 
     def step(carry, inputs):
         x, cache, log_prob = carry
@@ -96,7 +93,8 @@ def _sample_chunk(model, params, key, n: int):
         log_prob = log_prob + jnp.take_along_axis(log_p, choice[:, None], axis=-1)[:, 0]
         return (x, cache, log_prob), None
 
-    indices = jnp.arange(hilbert.size)
     keys = jax.random.split(key, hilbert.size)
-    (x, _, log_prob), _ = jax.lax.scan(step, (x, cache, jnp.zeros(n, dtype)), (indices, keys))
+    # Step 0 runs before the scan: with no cache yet it creates the cache the scan carries.
+    carry, _ = step((jnp.zeros((n, hilbert.size), dtype), {}, jnp.zeros(n, dtype)), (0, keys[0]))
+    (x, _, log_prob), _ = jax.lax.scan(step, carry, (jnp.arange(1, hilbert.size), keys[1:]))
     return x, log_prob

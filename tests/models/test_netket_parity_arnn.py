@@ -16,6 +16,8 @@ import pytest
 from nqs_explorer import models
 from nqs_explorer.hilbert import Spin
 
+from ._support import random_variables
+
 pytestmark = pytest.mark.netket
 
 nk = pytest.importorskip("netket")
@@ -45,16 +47,7 @@ def _pair(name, n_sites, extra, s, param_dtype, features=4):
 
 
 def _random_params(model, n_sites, seed=0):
-    shapes = jax.eval_shape(model.init, jax.random.PRNGKey(0), jnp.ones((1, n_sites)))["params"]
-    rng = np.random.default_rng(seed)
-
-    def draw(leaf):
-        values = rng.normal(scale=0.5, size=leaf.shape)
-        if jnp.issubdtype(leaf.dtype, jnp.complexfloating):
-            values = values + 1j * rng.normal(scale=0.5, size=leaf.shape)
-        return jnp.asarray(values, leaf.dtype)
-
-    return jax.tree_util.tree_map(draw, shapes)
+    return random_variables(model, n_sites, rng=seed, scale=0.5)["params"]
 
 
 # Each model once in the quick run (alternating spin and dtype), both in the slow one.

@@ -49,7 +49,12 @@ def inverse_permutations(perms: jax.Array) -> jax.Array:
 
 def permuted_kernels(kernel: jax.Array, perms: jax.Array) -> jax.Array:
     """``(N, |G|, H)`` kernels with ``x @ out[:, g] = (T_g x) @ kernel`` for ``kernel`` ``(N, H)``."""
-    return jnp.moveaxis(kernel[inverse_permutations(perms)], 0, 1)
+    return _gathered_rows(kernel, inverse_permutations(perms))
+
+
+def _gathered_rows(kernel: jax.Array, inverse: jax.Array) -> jax.Array:
+    """`permuted_kernels` from the ``(|G|, N)`` inverse permutations."""
+    return jnp.moveaxis(kernel[inverse], 0, 1)
 
 
 def _sum_log_cosh(h: jax.Array) -> jax.Array:
@@ -79,18 +84,17 @@ def _rbm_terms(module, params: Mapping, x: jax.Array, perms: jax.Array) -> jax.A
     compute = jnp.result_type(x.dtype, kernel.dtype)
     n_sites, n_hidden = kernel.shape
     n_group = perms.shape[0]
-    columns = permuted_kernels(kernel, perms)  # (N, |G|, H)
+    inverse = inverse_permutations(perms)
+    columns = _gathered_rows(kernel, inverse).astype(compute)  # (N, |G|, H)
     visible = params.get("visible_bias") if module.use_visible_bias else None
     # The visible term x·a_g rides along as one more column of the same product.
     merged = visible is not None and jnp.result_type(compute, visible.dtype) == compute
     if merged:
-        extra = visible[inverse_permutations(perms)].T[:, :, None]  # (N, |G|, 1)
-        columns = jnp.concatenate([columns.astype(compute), extra.astype(compute)], axis=-1)
+        extra = visible[inverse].T[:, :, None]  # (N, |G|, 1)
+        columns = jnp.concatenate([columns, extra.astype(compute)], axis=-1)
     width = columns.shape[-1]
     out = jnp.dot(
-        x.astype(compute),
-        columns.astype(compute).reshape(n_sites, n_group * width),
-        precision=module.precision,
+        x.astype(compute), columns.reshape(n_sites, n_group * width), precision=module.precision
     ).reshape(x.shape[0], n_group, width)
     hidden = out[..., :n_hidden]
     if module.use_hidden_bias:
@@ -103,7 +107,7 @@ def _rbm_terms(module, params: Mapping, x: jax.Array, perms: jax.Array) -> jax.A
         terms = terms + out[..., n_hidden].astype(terms.dtype)
     elif visible is not None:
         dtype = jnp.result_type(terms.dtype, visible.dtype)
-        table = visible[inverse_permutations(perms)].T  # (N, |G|)
+        table = visible[inverse].T  # (N, |G|)
         terms = terms + jnp.dot(x.astype(dtype), table.astype(dtype), precision=module.precision)
     return terms
 

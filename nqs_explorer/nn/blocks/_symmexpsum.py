@@ -61,9 +61,7 @@ def character_logsumexp(log_terms: jax.Array, weights: jax.Array, *, real: bool)
     # All terms -inf (every amplitude zero): shift by 0 so that -inf - shift is not NaN.
     shift = jax.lax.stop_gradient(jnp.where(jnp.isfinite(shift), shift, 0))
     total = jnp.sum(weights * jnp.exp(log_terms - shift), axis=0)
-    if real:
-        return shift + jnp.log(total)
-    if not jnp.iscomplexobj(total):
+    if not real and not jnp.iscomplexobj(total):
         # Real but possibly negative: the phase is exactly 0 or π.
         phase = jnp.where(total < 0, jnp.pi, 0.0).astype(total.dtype)
         return jax.lax.complex(shift + jnp.log(jnp.abs(total)), phase)
@@ -129,6 +127,7 @@ def orbit_log_terms(module, variables, x: jax.Array, perms, strategy: str = "aut
     if strategy not in ("gather", "kernel"):
         raise ValueError(f"strategy must be one of {STRATEGIES}, got {strategy!r}")
     n_group, n_sites = perms.shape
+    leaves = jax.tree_util.tree_leaves(variables)
     if strategy == "kernel":
 
         def evaluate(xb):
@@ -141,13 +140,10 @@ def orbit_log_terms(module, variables, x: jax.Array, perms, strategy: str = "aut
             xs = xb[:, perms].reshape(-1, n_sites)
             return module.apply(variables, xs).reshape(-1, n_group)
 
-        leaves = jax.tree_util.tree_leaves(variables)
         width = n_sites + max((leaf.shape[-1] for leaf in leaves if leaf.ndim), default=1)
-    itemsize = max(
-        [jnp.asarray(x).dtype.itemsize]
-        + [leaf.dtype.itemsize for leaf in jax.tree_util.tree_leaves(variables)]
-    )
-    return map_blocks(evaluate, jnp.asarray(x), block_rows(n_group * width * itemsize))
+    x = jnp.asarray(x)
+    itemsize = max([x.dtype.itemsize] + [leaf.dtype.itemsize for leaf in leaves])
+    return map_blocks(evaluate, x, block_rows(n_group * width * itemsize))
 
 
 class SymmExpSum(nn.Module):
@@ -269,20 +265,16 @@ class SymmExpSum(nn.Module):
         batch = x.shape[:-1]
         flat = x.reshape(-1, n_sites)
         # Initialisation always runs the module itself, so both strategies create the same
-        # parameters from the same random numbers.
-        if self.is_initializing():
-            return self._gathered_log_terms(flat, perms).T.reshape(n_group, *batch)
-        module, variables = self.module.unbind()
-        if set(variables) - {"params"}:  # state: run the bound module once, unblocked
-            return self._gathered_log_terms(flat, perms).T.reshape(n_group, *batch)
-        log_terms = orbit_log_terms(module, variables, flat, perms, self.resolved_strategy())
+        # parameters from the same random numbers; a module with state (collections other
+        # than "params") is also run bound, once and unblocked.
+        if self.is_initializing() or set(self.module.variables) - {"params"}:
+            x_symm = flat[:, perms].reshape(-1, n_sites)
+            log_terms = self.module(x_symm)
+        else:
+            module, variables = self.module.unbind()
+            log_terms = orbit_log_terms(module, variables, flat, perms, self.resolved_strategy())
         # Only the small (..., |G|) output is transposed, never the configurations.
         return jnp.moveaxis(log_terms.reshape(*batch, n_group), -1, 0)
-
-    def _gathered_log_terms(self, flat: jax.Array, perms: np.ndarray) -> jax.Array:
-        """``(B, |G|)``: one gather to ``(B·|G|, N)`` and one call of the bound module."""
-        x_symm = flat[:, perms].reshape(-1, flat.shape[-1])
-        return self.module(x_symm).reshape(flat.shape[0], perms.shape[0])
 
     def __call__(self, x: jax.Array) -> jax.Array:
         """Symmetrized log-amplitude.
