@@ -1,5 +1,6 @@
 """Finite permutation groups of lattices (numpy only): classes, characters, orbits."""
 
+from ._element import Permutation as Permutation
 from ._lattice_groups import available_point_groups as available_point_groups
 from ._lattice_groups import point_group as point_group
 from ._lattice_groups import space_group as space_group
@@ -10,6 +11,7 @@ from ._space import SpaceGroup as SpaceGroup
 from ._translation import TranslationGroup as TranslationGroup
 
 __all__ = [
+    "Permutation",
     "PermutationGroup",
     "PointGroup",
     "SpaceGroup",

@@ -32,7 +32,7 @@ def dixon_character_table(group: PermutationGroup) -> np.ndarray:
 
     # y[t, x] = class of x⁻¹ z_t  (z_t representative of class t), used for every combination
     y_class = classes[
-        group.product_table[group.inverse[None, :], group.class_representatives[:, None]]
+        group.multiplication_table[group.inverse[None, :], group.class_representatives[:, None]]
     ]
     scale = np.sqrt(sizes[None, :] / sizes[:, None])  # N_r = D^-1/2 M_r D^1/2
 
@@ -79,7 +79,7 @@ def _split(basis: np.ndarray, combination, depth: int) -> np.ndarray:
 
 def _make_exact(group: PermutationGroup, chars: np.ndarray) -> np.ndarray:
     """Snap each value to a sum of roots of unity with integer multiplicities."""
-    table = group.product_table
+    table = group.multiplication_table
     classes = group.conjugacy_classes
     exact = np.empty_like(chars)
     for c, rep in enumerate(group.class_representatives):

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..utils import HashableArray
 from ._characters import dixon_character_table, generic_irrep_labels
+from ._element import Permutation
 from ._tables import element_lookup, find_base
 
 
@@ -17,9 +18,18 @@ class PermutationGroup:
 
     Element ``g`` is stored as an index array ``p = G.to_array()[g]`` of shape ``(N,)``
     acting on configurations as ``T_g σ = σ[..., p]``, i.e. ``(T_g σ)_j = σ_{g⁻¹(j)}``
-    (so ``p[j] = g⁻¹(j)``). With this convention ``T_g T_h = T_{gh}`` and
-    ``to_array()[product_table[g, h]] == to_array()[h][to_array()[g]]``.
+    (so ``p[j] = g⁻¹(j)``, NetKet's ``to_array()``). With this convention
+    ``T_g T_h = T_{gh}`` and
+    ``to_array()[multiplication_table[g, h]] == to_array()[h][to_array()[g]]``.
     Element 0 is the identity.
+
+    NetKet's names keep NetKet's meaning: :attr:`product_table` ``[g, h]`` is the index
+    of ``g⁻¹·h`` (``g·h`` is :attr:`multiplication_table`), :attr:`conjugacy_table`
+    ``[g, h]`` that of ``h⁻¹·g·h``, ``G[i]`` / ``iter(G)`` give :class:`Permutation`
+    element objects with ``G[i] @ σ == T_i σ``, and ``G @ σ`` applies every element.
+    Element and irrep order are ours (labelled, documented); :meth:`from_netket`,
+    :meth:`to_netket`, :meth:`element_indices` and :meth:`character_id_from_netket`
+    translate between the two orders.
 
     Groups are immutable, compare equal when they have the same type and the same
     permutations in the same order, and hash by content.
@@ -37,8 +47,12 @@ class PermutationGroup:
     Example:
         >>> import numpy as np
         >>> G = PermutationGroup([[0, 1, 2], [1, 2, 0], [2, 0, 1]], name="C3")
-        >>> len(G), int(G.product_table[1, 1]), int(G.inverse[1])
+        >>> len(G), int(G.multiplication_table[1, 1]), int(G.inverse[1])
         (3, 2, 2)
+        >>> int(G.product_table[1, 2])  # NetKet's table: g⁻¹·h
+        1
+        >>> G[1] @ np.array([10, 20, 30])  # T_g σ = σ[..., to_array()[g]]
+        array([20, 30, 10])
     """
 
     def __init__(
@@ -63,8 +77,8 @@ class PermutationGroup:
         self.__dict__["element_names"] = element_names
         self.__dict__["name"] = str(name) if name is not None else f"G({n_elements})"
         if not _trusted:
-            # Validating builds the product table (it is needed later anyway).
-            _ = self.product_table
+            # Validating builds the multiplication table (it is needed later anyway).
+            _ = self.multiplication_table
 
     # ----------------------------------------------------------------- basics
     def __setattr__(self, key, value):
@@ -97,6 +111,183 @@ class PermutationGroup:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, order={len(self)}, degree={self.degree})"
 
+    # --------------------------------------------------------- element objects
+    def __getitem__(self, index):
+        """Element ``index`` as a :class:`Permutation` (a slice gives a list), as NetKet."""
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        if isinstance(index, bool) or not isinstance(index, int | np.integer):
+            raise TypeError(
+                f"group elements are indexed by an int or a slice, got {type(index).__name__}"
+            )
+        n = len(self)
+        if not -n <= index < n:
+            raise IndexError(f"element index {index} is out of range for {self.name} (|G| = {n})")
+        index = int(index) % n
+        return Permutation(
+            inverse_permutation_array=self.to_array()[index],
+            name=self.element_names[index],
+            validate=False,
+        )
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __matmul__(self, sigma):
+        """``G @ σ``: every ``T_g σ``, shape ``(|G|, ..., N)`` (NetKet; numpy or jax arrays)."""
+        if isinstance(sigma, Permutation | PermutationGroup):
+            return NotImplemented
+        if not hasattr(sigma, "shape"):
+            sigma = np.asarray(sigma)
+        self._check_config(np.empty(sigma.shape[-1:] if sigma.ndim else ()))
+        out = sigma[..., self.to_array()]  # (..., |G|, N)
+        lead = out.ndim - 2
+        return out.transpose((lead, *range(lead), lead + 1))
+
+    def __call__(self, sigma):
+        """Same as ``G @ σ``."""
+        return self @ sigma
+
+    def apply_to_id(self, x) -> np.ndarray:
+        """Images ``g(x)`` of site indices ``x`` under every element, shape ``(|G|, *x.shape)`` (NetKet)."""
+        return self.to_array()[self.inverse][:, np.asarray(x)]
+
+    def element_indices(self, permutations) -> np.ndarray:
+        """Index in this group of each given element.
+
+        Args:
+            permutations: ``(k, N)`` permutation arrays in the convention of
+                :meth:`to_array` (NetKet's ``to_array()`` rows), a single ``(N,)`` row,
+                or a sequence of :class:`Permutation` objects / a NetKet
+                ``PermutationGroup`` (anything iterable whose items have an
+                ``inverse_permutation_array``).
+
+        Returns:
+            ``(k,)`` int indices (a 0-d array for a single row).
+
+        Raises:
+            ValueError: when a permutation is not an element of this group (the message
+                names the first one), or the shapes do not fit.
+        """
+        perms = _permutation_rows(permutations)
+        if perms.ndim not in (1, 2) or perms.shape[-1] != self.degree:
+            raise ValueError(
+                f"permutations of shape {perms.shape} do not fit {self.name}: expected "
+                f"(k, {self.degree}) or ({self.degree},)"
+            )
+        idx = self.index_of(perms)
+        missing = np.flatnonzero(np.atleast_1d(idx) < 0)
+        if missing.size:
+            first = int(missing[0])
+            row = np.atleast_2d(perms)[first].tolist()
+            where = "" if perms.ndim == 1 else f"permutation {first} "
+            raise ValueError(f"{where}{row} is not an element of {self.name}")
+        return idx
+
+    # ----------------------------------------------------------- NetKet bridge
+    @classmethod
+    def from_netket(cls, group, name: str | None = None) -> PermutationGroup:
+        """A :class:`PermutationGroup` with the elements of a NetKet ``PermutationGroup``,
+        in NetKet's element order (so element and ``character_id`` indices agree with it).
+
+        Args:
+            group: a ``netket.utils.group.PermutationGroup`` (e.g. from
+                ``nk.graph.Square(4).space_group()``); anything with ``to_array()``.
+            name: optional name (default: ``"NetKet(|G|)"``).
+
+        Raises:
+            ValueError: when NetKet's group lists an element twice (call its
+                ``remove_duplicates()`` first) or its element 0 is not the identity.
+        """
+        if not hasattr(group, "to_array"):
+            raise TypeError(
+                f"from_netket expects a netket.utils.group.PermutationGroup, got {type(group).__name__}"
+            )
+        perms = np.asarray(group.to_array())
+        names = None
+        if hasattr(group, "elems"):
+            names = ["Id" if i == 0 else str(e) for i, e in enumerate(group.elems)]
+            if len(set(names)) != len(names):
+                names = None
+        try:
+            return PermutationGroup(perms, names, name=name or f"NetKet({len(perms)})")
+        except ValueError as err:
+            raise ValueError(
+                f"cannot convert the NetKet group: {err} (NetKet groups may list an element "
+                "twice: use group.remove_duplicates(); element 0 must be the identity)"
+            ) from err
+
+    def to_netket(self):
+        """This group as a ``netket.utils.group.PermutationGroup`` (same element order).
+
+        Raises:
+            ImportError: when NetKet is not installed (it is optional: ``pip install netket``).
+        """
+        try:
+            from netket.utils.group import Permutation as NkPermutation
+            from netket.utils.group import PermutationGroup as NkPermutationGroup
+        except ImportError as err:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "PermutationGroup.to_netket() needs NetKet, which is optional for "
+                "nqs_explorer: install it with `pip install netket`"
+            ) from err
+        elems = [
+            NkPermutation(inverse_permutation_array=np.asarray(p), name=n, validate=False)
+            for p, n in zip(self.to_array(), self.element_names)
+        ]
+        return NkPermutationGroup(elems, self.degree)
+
+    def character_id_from_netket(self, group, character_id: int) -> int:
+        """Our ``character_id`` of the irrep that is row ``character_id`` of NetKet's
+        ``group.character_table()``.
+
+        NetKet orders elements and irreps differently; use this to load a NetKet
+        checkpoint of a symmetrized model (``SymmExpSum(..., character_id=k)``) as
+        the same irrep: ``G.characters(G.character_id_from_netket(nk_group, k))`` equals
+        NetKet's characters, element by element.
+
+        Args:
+            group: the NetKet ``PermutationGroup`` the ``character_id`` refers to; it
+                must have the same elements as this group (in any order).
+            character_id: row of ``group.character_table()``.
+
+        Raises:
+            ValueError: when the groups have different elements, the id is out of range,
+                or no irrep of this group has those characters.
+        """
+        if isinstance(character_id, bool) or not isinstance(character_id, int | np.integer):
+            raise TypeError(f"character_id must be an int, got {type(character_id).__name__}")
+        if not hasattr(group, "character_table") or not hasattr(group, "to_array"):
+            raise TypeError(
+                "character_id_from_netket expects a netket.utils.group.PermutationGroup, "
+                f"got {type(group).__name__}"
+            )
+        theirs = np.asarray(group.to_array())
+        if theirs.shape != (len(self), self.degree):
+            raise ValueError(
+                f"the NetKet group has shape {theirs.shape} but {self.name} has "
+                f"{(len(self), self.degree)}: they must have the same elements"
+            )
+        order = self.element_indices(theirs)  # NetKet element i is our element order[i]
+        if len(np.unique(order)) != len(self):
+            raise ValueError("the NetKet group lists an element twice: use remove_duplicates()")
+        table = np.asarray(group.character_table())
+        if not 0 <= character_id < len(table):
+            raise ValueError(
+                f"character_id {character_id} is out of range for the NetKet group: allowed "
+                f"are 0..{len(table) - 1}"
+            )
+        chi = np.empty(len(self), dtype=complex)
+        chi[order] = table[character_id]
+        error = np.max(np.abs(self.character_table() - chi[None, :]), axis=1)
+        best = int(np.argmin(error))
+        if error[best] > 1e-6 * max(1.0, float(np.abs(chi).max())):
+            raise ValueError(
+                f"no irrep of {self.name} has the characters of NetKet's irrep "
+                f"{character_id} (closest: {best}, max deviation {error[best]:.2e})"
+            )
+        return best
+
     # ----------------------------------------------------------- multiplication
     @cached_property
     def _base(self) -> np.ndarray:
@@ -119,10 +310,38 @@ class PermutationGroup:
         return idx
 
     @cached_property
-    def product_table(self) -> np.ndarray:
-        """``(|G|, |G|)`` int array, ``product_table[g, h]`` is the index of ``g·h``."""
+    def multiplication_table(self) -> np.ndarray:
+        """``(|G|, |G|)`` int array, ``multiplication_table[g, h]`` is the index of ``g·h``.
+
+        ``T_{g·h} = T_g T_h``, i.e.
+        ``to_array()[multiplication_table[g, h]] == to_array()[h][to_array()[g]]``.
+        (NetKet has no such table; its ``product_table`` is :attr:`product_table`.)
+        """
         table = _product_table(self.to_array(), self._base, self._lookup)
         _check_group(self.to_array(), table)
+        table.setflags(write=False)
+        return table
+
+    @cached_property
+    def product_table(self) -> np.ndarray:
+        """``(|G|, |G|)`` int array, ``product_table[g, h]`` is the index of ``g⁻¹·h`` (NetKet).
+
+        This is NetKet's definition (the table its equivariant layers and GCNNs use):
+        ``T_{product_table[g, h]} = T_g⁻¹ T_h``. For ``g·h`` use
+        :attr:`multiplication_table`.
+        """
+        table = np.ascontiguousarray(self.multiplication_table[self.inverse])
+        table.setflags(write=False)
+        return table
+
+    @cached_property
+    def conjugacy_table(self) -> np.ndarray:
+        """``(|G|, |G|)`` int array, ``conjugacy_table[g, h]`` is the index of ``h⁻¹·g·h`` (NetKet)."""
+        mult = self.multiplication_table
+        table = mult[
+            mult[self.inverse[None, :], np.arange(len(self))[:, None]], np.arange(len(self))
+        ]
+        table = np.ascontiguousarray(table)
         table.setflags(write=False)
         return table
 
@@ -138,12 +357,12 @@ class PermutationGroup:
     @cached_property
     def generators(self) -> tuple[int, ...]:
         """Indices of a small generating set, chosen greedily in element order."""
-        return _greedy_generators(self.product_table)
+        return _greedy_generators(self.multiplication_table)
 
     # ------------------------------------------------------- conjugacy classes
     @cached_property
     def _class_data(self):
-        table = self.product_table
+        table = self.multiplication_table
         inv = self.inverse
         n = len(self)
         labels = np.full(n, -1, dtype=np.intp)
@@ -314,6 +533,24 @@ class PermutationGroup:
 
 
 # --------------------------------------------------------------------- helpers
+def _permutation_rows(permutations) -> np.ndarray:
+    """``(k, N)`` / ``(N,)`` int rows from arrays, Permutation objects or a NetKet group."""
+    if isinstance(permutations, PermutationGroup):
+        return permutations.to_array()
+    if isinstance(permutations, Permutation) or hasattr(permutations, "inverse_permutation_array"):
+        return np.asarray(permutations.inverse_permutation_array)
+    if hasattr(permutations, "to_array") and not isinstance(permutations, np.ndarray):
+        return np.asarray(permutations.to_array())
+    if isinstance(permutations, list | tuple) and any(
+        hasattr(p, "inverse_permutation_array") for p in permutations
+    ):
+        return np.stack([np.asarray(p.inverse_permutation_array) for p in permutations])
+    perms = np.asarray(permutations)
+    if perms.size and not np.issubdtype(perms.dtype, np.integer):
+        raise TypeError(f"permutations must be integer arrays, got dtype {perms.dtype}")
+    return perms.astype(np.intp)
+
+
 def _as_permutation_array(permutations) -> np.ndarray:
     if isinstance(permutations, PermutationGroup):
         permutations = permutations.to_array()

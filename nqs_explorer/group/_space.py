@@ -73,16 +73,16 @@ class SpaceGroup(PermutationGroup):
         return out
 
     @cached_property
-    def product_table(self) -> np.ndarray:
+    def multiplication_table(self) -> np.ndarray:
         """``(|G|, |G|)``: ``(t1 p1)(t2 p2) = (t1 · p1 t2 p1⁻¹)(p1 p2)``."""
         tr, pg = self.translation_group, self.point_group
         n_t, n_p = len(tr), len(pg)
         dtype = np.int32 if n_t * n_p < 2**31 else np.intp
-        t_table = tr.product_table.astype(dtype)
+        t_table = tr.multiplication_table.astype(dtype)
         conj = self._conjugated_translations.astype(dtype)
         t_part = t_table[np.arange(n_t)[:, None, None, None], conj[None, :, :, None]]
         t_part *= n_p
-        table = (t_part + pg.product_table.astype(dtype)[None, :, None, :]).reshape(
+        table = (t_part + pg.multiplication_table.astype(dtype)[None, :, None, :]).reshape(
             n_t * n_p, n_t * n_p
         )
         table.setflags(write=False)
@@ -120,7 +120,7 @@ class SpaceGroup(PermutationGroup):
         n_t, n_p = len(tr), len(pg)
         action = self._momentum_action()
         k_chars = tr.character_table()  # rows in momentum-index order
-        p_table, p_inv = pg.product_table, pg.inverse
+        p_table, p_inv = pg.multiplication_table, pg.inverse
         done = np.zeros(action.shape[1], dtype=bool)
         rows, labels, momenta, dims = [], [], [], []
         # stars with the same little group share its irreps (Γ's is the point group's own)

@@ -73,7 +73,7 @@ class TranslationGroup(PermutationGroup):
         return np.ravel_multi_index(tuple(np.moveaxis(r, -1, 0)), self._n_trans)
 
     @cached_property
-    def product_table(self) -> np.ndarray:
+    def multiplication_table(self) -> np.ndarray:
         """``(|G|, |G|)``: ``t_r t_s = t_{r+s}``."""
         r = self.translations
         table = self.index_of_translation(r[:, None, :] + r[None, :, :])

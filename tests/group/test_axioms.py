@@ -7,10 +7,10 @@ from ._cases import GROUP_PARAMS, make_group
 
 
 @pytest.mark.parametrize(("lattice_id", "kind"), GROUP_PARAMS)
-def test_product_table_is_composition(lattice_id, kind):
+def test_multiplication_table_is_composition(lattice_id, kind):
     G = make_group(lattice_id, kind)
     perms = G.to_array()
-    table = G.product_table
+    table = G.multiplication_table
     n = len(G)
     assert table.shape == (n, n)
     # to_array()[g·h] == to_array()[h][to_array()[g]]   (T_g T_h = T_{gh})
@@ -19,10 +19,45 @@ def test_product_table_is_composition(lattice_id, kind):
 
 
 @pytest.mark.parametrize(("lattice_id", "kind"), GROUP_PARAMS)
+def test_product_table_is_netkets_inverse_product(lattice_id, kind, rng):
+    """NetKet's definition: T_{product_table[g, h]} = T_g⁻¹ T_h, on configurations."""
+    G = make_group(lattice_id, kind)
+    perms = G.to_array()
+    n = len(G)
+    table = G.product_table
+    assert table.shape == (n, n)
+    inverse_perms = np.argsort(perms, axis=1)  # T_g⁻¹ σ = σ[..., argsort(perms[g])]
+    # perm(T_a T_b) = perms[b][perms[a]] with a = g⁻¹, b = h
+    expected = perms[np.arange(n)[None, :, None], inverse_perms[:, None, :]]  # [g, h]
+    assert np.array_equal(perms[table], expected)
+    sigma = rng.choice([-1.0, 1.0], size=G.degree)
+    g, h = rng.integers(n, size=(2, 6))
+    for a, b in zip(g, h):
+        lhs = G.apply(sigma, table[a, b])
+        rhs = G.apply(G.apply(sigma, b), G.inverse[a])
+        assert np.array_equal(lhs, rhs)
+    assert np.array_equal(np.diag(table), np.zeros(n))  # g⁻¹·g = Id
+
+
+@pytest.mark.parametrize(("lattice_id", "kind"), GROUP_PARAMS)
+def test_conjugacy_table_is_h_inverse_g_h(lattice_id, kind):
+    G = make_group(lattice_id, kind)
+    perms = G.to_array()
+    n = len(G)
+    inverse_perms = np.argsort(perms, axis=1)
+    table = G.conjugacy_table
+    # perm(h⁻¹ g h) = perms[h][perms[g][perms[h⁻¹]]]
+    g_after_hinv = perms[np.arange(n)[:, None, None], inverse_perms[None, :, :]]  # [g, h]
+    expected = np.take_along_axis(perms[None, :, :], g_after_hinv, axis=2)
+    assert np.array_equal(perms[table], expected)
+    assert np.array_equal(G.conjugacy_classes[table], np.repeat(G.conjugacy_classes[:, None], n, 1))
+
+
+@pytest.mark.parametrize(("lattice_id", "kind"), GROUP_PARAMS)
 def test_group_axioms(lattice_id, kind):
     G = make_group(lattice_id, kind)
     n = len(G)
-    table = G.product_table
+    table = G.multiplication_table
     perms = G.to_array()
     assert np.array_equal(perms[0], np.arange(G.degree))  # element 0 is the identity
     assert np.array_equal(table[0], np.arange(n))
@@ -47,7 +82,7 @@ def test_action_on_configurations(lattice_id, kind, rng):
     g, h = rng.integers(len(G), size=(2, 8))
     for a, b in zip(g, h):
         lhs = G.apply(G.apply(sigma, b), a)
-        rhs = G.apply(sigma, G.product_table[a, b])
+        rhs = G.apply(sigma, G.multiplication_table[a, b])
         assert np.array_equal(lhs, rhs)
         assert np.array_equal(G.apply(sigma, a), sigma[..., G.to_array()[a]])
 
@@ -55,7 +90,7 @@ def test_action_on_configurations(lattice_id, kind, rng):
 @pytest.mark.parametrize(("lattice_id", "kind"), GROUP_PARAMS)
 def test_conjugacy_classes_partition_the_group(lattice_id, kind):
     G = make_group(lattice_id, kind)
-    table, inv = G.product_table, G.inverse
+    table, inv = G.multiplication_table, G.inverse
     classes = G.conjugacy_classes
     assert classes[0] == 0
     assert G.class_sizes[0] == 1
@@ -77,7 +112,7 @@ def test_generators_generate(lattice_id, kind):
     reached = {0}
     frontier = [0]
     while frontier:
-        new = {int(G.product_table[g, s]) for g in frontier for s in G.generators} - reached
+        new = {int(G.multiplication_table[g, s]) for g in frontier for s in G.generators} - reached
         reached |= new
         frontier = list(new)
     assert reached == set(range(len(G)))

@@ -18,7 +18,7 @@ def test_small_group_tables():
     perms = G.to_array()
     for g in range(6):
         for h in range(6):
-            assert np.array_equal(perms[G.product_table[g, h]], perms[h][perms[g]])
+            assert np.array_equal(perms[G.multiplication_table[g, h]], perms[h][perms[g]])
     assert G.inverse.tolist() == [0, 2, 1, 3, 4, 5]
     assert sorted(G.class_sizes.tolist()) == [1, 2, 3]
     assert sorted(G.irrep_dims.tolist()) == [1, 1, 2]

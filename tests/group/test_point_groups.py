@@ -103,7 +103,7 @@ def test_operations_are_isometries_about_the_center(lattice_id):
         # along periodic axes the difference is a multiple of the extent, zero otherwise
         wrapped = np.where(period > 0, diff - np.round(diff / np.maximum(period, 1)) * period, diff)
         np.testing.assert_allclose(wrapped, 0, atol=1e-9)
-    table = P.product_table
+    table = P.multiplication_table
     for g in range(len(P)):
         for h in range(len(P)):
             np.testing.assert_allclose(

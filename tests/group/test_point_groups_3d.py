@@ -130,10 +130,10 @@ def test_point_group_axioms_and_geometry_3d(lattice_id):
     for name in lattice.available_point_groups():
         P = lattice.point_group(name)
         generic = PermutationGroup(P.to_array())  # validates closure and identity
-        np.testing.assert_array_equal(generic.product_table, P.product_table)
+        np.testing.assert_array_equal(generic.multiplication_table, P.multiplication_table)
         assert P.element_names[0] == "Id"
         np.testing.assert_allclose(P.matrices[0], np.eye(3))
-        table = P.product_table
+        table = P.multiplication_table
         products = np.einsum("gij,hjk->ghik", P.matrices, P.matrices)
         np.testing.assert_allclose(P.matrices[table], products, atol=1e-12)
         assert np.all(table[np.arange(len(P)), P.inverse] == 0)

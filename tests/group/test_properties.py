@@ -56,9 +56,9 @@ def test_space_group_properties(lattice, seed):
         assert any(p and L <= 2 for p, L in zip(lattice.pbc, lattice.extent))
         return
     n = len(S)
-    perms, table = S.to_array(), S.product_table
+    perms, table = S.to_array(), S.multiplication_table
     assert len(S) == len(lattice.translation_group()) * len(lattice.point_group())
-    # product table is composition, Latin square, inverses
+    # multiplication table is composition, Latin square, inverses
     g, h = rng.integers(n, size=(2, 20))
     assert np.array_equal(perms[table[g, h]], perms[h[:, None], perms[g]])
     assert np.all(np.sort(table, axis=1) == np.arange(n))
