@@ -300,7 +300,7 @@ class PermutationGroup:
     def index_of(self, permutations) -> np.ndarray:
         """Element indices of permutation arrays ``(..., N)``; -1 where not in the group."""
         perms = np.asarray(permutations)
-        idx = self._lookup(perms[..., self._base])
+        idx = np.array(self._lookup(perms[..., self._base]), dtype=np.intp)  # 0-d for one row
         found = idx >= 0
         if np.any(found):
             ok = np.all(self.to_array()[idx[found]] == perms[found], axis=-1)

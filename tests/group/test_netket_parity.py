@@ -40,3 +40,83 @@ def test_groups_match_netket(kind, args, group):
     order = assert_same_group_as_netket(ours, theirs)
     if group == "translation_group":
         np.testing.assert_array_equal(order, np.arange(len(ours)))  # same element order
+
+
+@pytest.mark.netket
+@pytest.mark.parametrize(("kind", "args"), CASES)
+@pytest.mark.parametrize("group", ["point_group", "space_group"])
+def test_tables_and_element_objects_match_netket(kind, args, group, rng):
+    """product_table (g⁻¹·h), conjugacy_table (h⁻¹·g·h), apply_to_id and ``g @ σ`` are
+    NetKet's, element for element once NetKet's element order is mapped to ours."""
+    nk = pytest.importorskip("netket")
+    ours = getattr(getattr(graph, kind)(*args), group)()
+    theirs = getattr(getattr(nk.graph, kind)(*args), group)()
+    order = ours.element_indices(np.asarray(theirs.to_array()))  # NetKet i -> our order[i]
+    assert sorted(order.tolist()) == list(range(len(ours)))
+    ix = np.ix_(order, order)
+    np.testing.assert_array_equal(ours.product_table[ix], order[np.asarray(theirs.product_table)])
+    np.testing.assert_array_equal(
+        ours.conjugacy_table[ix], order[np.asarray(theirs.conjugacy_table)]
+    )
+    np.testing.assert_array_equal(ours.inverse[order], order[np.asarray(theirs.inverse)])
+    sites = np.arange(ours.degree).reshape(-1, 1)
+    np.testing.assert_array_equal(
+        ours.apply_to_id(sites)[order], np.asarray(theirs.apply_to_id(sites))
+    )
+    sigma = rng.choice([-1.0, 1.0], size=(3, ours.degree))
+    np.testing.assert_array_equal((ours @ sigma)[order], np.asarray(theirs @ sigma))
+    for i, j in rng.integers(len(ours), size=(8, 2)):
+        mine, ref = ours[order[i]], theirs[i]
+        np.testing.assert_array_equal(mine @ sigma, np.asarray(ref @ sigma))
+        if hasattr(ref, "apply_to_id"):  # NetKet's Identity() element has neither
+            np.testing.assert_array_equal(mine.apply_to_id(sites), ref.apply_to_id(sites))
+            np.testing.assert_array_equal(mine.permutation_array, ref.permutation_array)
+        # composition in the same direction (the groups are not abelian)
+        prod_ref = ref @ theirs[j]
+        np.testing.assert_array_equal((mine @ ours[order[j]]) @ sigma, np.asarray(prod_ref @ sigma))
+        if hasattr(prod_ref, "inverse_permutation_array"):
+            np.testing.assert_array_equal(
+                (mine @ ours[order[j]]).inverse_permutation_array,
+                np.asarray(prod_ref.inverse_permutation_array),
+            )
+
+
+@pytest.mark.netket
+def test_non_abelian_direction_of_action():
+    """On D4 g·h ≠ h·g for some pairs; NetKet's ``g @ h @ σ`` and ours agree on all of them."""
+    nk = pytest.importorskip("netket")
+    ours = graph.Square(3).point_group()
+    theirs = nk.graph.Square(3).point_group()
+    order = ours.element_indices(np.asarray(theirs.to_array()))
+    sigma = np.arange(9)
+    differ = 0
+    for i in range(len(ours)):
+        for j in range(len(ours)):
+            ref = np.asarray(theirs[i] @ (theirs[j] @ sigma))
+            np.testing.assert_array_equal(ours[order[i]] @ (ours[order[j]] @ sigma), ref)
+            differ += not np.array_equal(ref, np.asarray(theirs[j] @ (theirs[i] @ sigma)))
+    assert differ > 0
+
+
+@pytest.mark.netket
+@pytest.mark.parametrize(("kind", "args"), CASES)
+def test_netket_round_trip_and_character_ids(kind, args):
+    nk = pytest.importorskip("netket")
+    ours = getattr(graph, kind)(*args).space_group()
+    theirs = getattr(nk.graph, kind)(*args).space_group()
+    # from_netket keeps NetKet's element order, so indices (and tables) agree with NetKet
+    copy = type(ours).from_netket(theirs)
+    np.testing.assert_array_equal(copy.to_array(), np.asarray(theirs.to_array()))
+    np.testing.assert_array_equal(copy.product_table, np.asarray(theirs.product_table))
+    # to_netket keeps ours
+    back = ours.to_netket()
+    np.testing.assert_array_equal(np.asarray(back.to_array()), ours.to_array())
+    np.testing.assert_array_equal(np.asarray(back.product_table), ours.product_table)
+    assert [str(g) for g in back] == list(ours.element_names)
+    # character ids: the same characters, element by element
+    order = ours.element_indices(np.asarray(theirs.to_array()))
+    table = np.asarray(theirs.character_table())
+    ids = [ours.character_id_from_netket(theirs, k) for k in range(len(table))]
+    assert sorted(ids) == list(range(ours.n_irreps))
+    for k, ours_id in enumerate(ids):
+        np.testing.assert_allclose(ours.characters(ours_id)[order], table[k], atol=1e-8)
