@@ -122,7 +122,7 @@ def test_from_netket_like_object_and_missing_netket(monkeypatch):
     np.testing.assert_array_equal(copy.to_array(), G.to_array())
     with pytest.raises(ValueError, match="remove_duplicates"):
         PermutationGroup.from_netket(PermutationGroupLike(np.tile(G.to_array(), (2, 1))))
-    with pytest.raises(TypeError, match="netket.utils.group.PermutationGroup"):
+    with pytest.raises(TypeError, match=r"netket\.utils\.group\.PermutationGroup"):
         PermutationGroup.from_netket([[0, 1]])
     monkeypatch.setitem(sys.modules, "netket", None)
     monkeypatch.setitem(sys.modules, "netket.utils.group", None)
