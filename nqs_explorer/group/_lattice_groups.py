@@ -35,6 +35,17 @@ def normalize_point_group_name(name: str, ndim: int = 2) -> str:
     if not isinstance(name, str):
         raise TypeError(f"point group name must be a str or None, got {type(name).__name__}")
     key = name.strip()
+    if ndim >= 4:
+        for known in (f"B{ndim}", f"B{ndim}+", "C1"):
+            if key.lower() == known.lower():
+                return known
+        if re.fullmatch(r"G\(\d+\)", key):
+            return key
+        raise ValueError(
+            f"unknown point group {name!r}; point groups of {ndim}D lattices are called "
+            f"B{ndim} (hyperoctahedral), B{ndim}+ (its rotations), C1, and G(n) for other "
+            "groups of order n"
+        )
     if ndim == 3:
         for known in KNOWN_3D:
             if key.lower() == known.lower():
@@ -67,7 +78,7 @@ def _realizations(lattice) -> dict[str, tuple[np.ndarray, int, np.ndarray, np.nd
     # permutation representation unfaithful: such groups are not offered
     trivial = np.all(maps == np.arange(maps.shape[2]), axis=2)
     trivial[:, 0] = False  # the identity is op 0 of the holohedry
-    choose = _choose_3d if lattice.ndim == 3 else _choose_2d
+    choose = _choose_3d if lattice.ndim >= 3 else _choose_2d
     found = choose(ops, ok, trivial)
     ordered = {name: (elems, c, ops, maps, centers) for name, (elems, c) in found.items()}
     if cache is not None:
@@ -92,7 +103,8 @@ def _choose_2d(ops, ok, trivial) -> dict[str, tuple[np.ndarray, int]]:
 
 
 def _choose_3d(ops, ok, trivial) -> dict[str, tuple[np.ndarray, int]]:
-    """3D: the largest group of valid operations about one center, its rotations, C1.
+    """3D and higher: the largest group of valid operations about one center, its
+    rotations, C1.
 
     The operations that are symmetries of the finite lattice about a fixed center form a
     group; the largest such group over the candidate centers is offered (first center on
@@ -134,7 +146,7 @@ def point_group(lattice, name: str | None = None) -> PointGroup:
     else:
         key = normalize_point_group_name(name, lattice.ndim)
         if key not in real:
-            hint = "" if lattice.ndim == 3 else " (D_n may also be written C_nv, D1 as Cs)"
+            hint = "" if lattice.ndim >= 3 else " (D_n may also be written C_nv, D1 as Cs)"
             raise ValueError(
                 f"point group {name!r} is not a symmetry of {lattice!r}; available point "
                 f"groups: {', '.join(real)}{hint}"

@@ -14,8 +14,9 @@ Conventions (2D):
   ``E1+``, ``E1-``, ``E2+``, ... when there are several), where ``E{m}±`` has
   ``χ(Rot(360°/n)) = exp(±2πi m/n)``.
 
-3D point groups (names, order, labels) are handled by :mod:`._point3d`; the functions
-below dispatch on the matrix size.
+3D point groups (names, order, labels) are handled by :mod:`._point3d`, those of 4D and
+higher lattices (subgroups of the hyperoctahedral group ``B_d``) by :mod:`._pointnd`; the
+functions below dispatch on the matrix size.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 
 from ._permutation import PermutationGroup
 from ._point3d import describe_3d, format_angle, point_irreps_3d, sort_key_3d
+from ._pointnd import describe_nd, point_irreps_nd, sort_key_nd
 
 
 def describe(matrices: np.ndarray) -> dict:
@@ -37,6 +39,8 @@ def describe(matrices: np.ndarray) -> dict:
     d = mats.shape[-1]
     if d == 3:
         return describe_3d(mats)
+    if d >= 4:
+        return describe_nd(mats)
     if d == 1:
         is_refl = mats[:, 0, 0] < 0
         names = ["Refl" if r else "Id" for r in is_refl]
@@ -92,6 +96,8 @@ def sort_key(matrices: np.ndarray) -> list[int]:
     """Canonical element order: Id, rotations by increasing angle, reflections by axis angle."""
     if np.shape(matrices)[-1] == 3:
         return sort_key_3d(matrices)
+    if np.shape(matrices)[-1] >= 4:
+        return sort_key_nd(matrices)
     info = describe(matrices)
     keys = [(int(r), int(j)) for r, j in zip(info["is_refl"], info["j"])]
     return sorted(range(len(keys)), key=lambda e: keys[e])
@@ -113,6 +119,8 @@ def point_irreps(matrices: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     """
     if np.shape(matrices)[-1] == 3:
         return point_irreps_3d(matrices)
+    if np.shape(matrices)[-1] >= 4:
+        return point_irreps_nd(matrices)
     info = describe(matrices)
     n, refl, j = info["n"], info["is_refl"], info["j"]
     rows: list[np.ndarray] = []

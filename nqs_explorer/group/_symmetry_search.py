@@ -5,7 +5,8 @@ send the primitive vectors to integer combinations of themselves. An operation `
 about a center ``c`` is a symmetry of the finite lattice when it maps the periodic
 super-lattice ``{L_i a_i : axis i periodic}`` onto itself and every site to a site
 (open axes: inside the box). Centers: open axes force the centroid of the sites;
-periodic axes allow any point of a fine fractional grid (1/12) of the unit cell.
+periodic axes allow any point of a fine fractional grid (1/12) of the unit cell (d ≥ 4:
+the half-cell grid).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import itertools
 import numpy as np
 
 from ._point import describe, sort_key
+from ._pointnd import signed_permutation_candidates
 
 _GRID = 12
 _ATOL = 1e-8
@@ -26,13 +28,14 @@ def holohedry(basis: np.ndarray) -> np.ndarray:
     Searched among the integer matrices in the lattice basis with entries in {-2, ..., 2}
     (d = 2) or {-1, 0, 1} (d = 3: enough for the cubic, tetragonal, orthorhombic,
     hexagonal and fcc/bcc primitive bases), in the element order of
-    :func:`~._point.sort_key` (identity first). d ≥ 4: the identity only.
+    :func:`~._point.sort_key` (identity first). d ≥ 4: the signed permutation matrices
+    in the lattice basis (the hyperoctahedral group ``B_d`` on ``Grid``).
     """
     d = basis.shape[0]
     if d == 1:
         return np.array([[[1.0]], [[-1.0]]])
     if d > 3:
-        return np.eye(d)[None]
+        return signed_permutation_candidates(basis)
     values = range(-2, 3) if d == 2 else (-1.0, 0.0, 1.0)
     entries = np.array(list(itertools.product(values, repeat=d * d)), dtype=float)
     # rows a_i ↦ (M A)_i  <=>  A Wᵀ = M A  <=>  Wᵀ = A⁻¹ M A  (distinct M give distinct W)
@@ -44,13 +47,16 @@ def holohedry(basis: np.ndarray) -> np.ndarray:
 
 
 def candidate_centers(lattice) -> np.ndarray:
-    """Cartesian centers to try, ``(n_c, d)``, origin-most first."""
+    """Cartesian centers to try, ``(n_c, d)``, origin-most first.
+
+    d ≥ 4: the half-cell grid ``{0, 1/2}`` per periodic axis (enough for signed
+    permutations of a lattice with its sites at cell corners; 12^d points would not fit).
+    """
     d = lattice.ndim
+    grid = _GRID if d <= 3 else 2
     frac_sites = lattice.positions @ np.linalg.inv(lattice.basis_vectors)
     centroid = frac_sites.mean(axis=0)
-    axes = [
-        np.arange(_GRID) / _GRID if lattice.pbc[i] else np.array([centroid[i]]) for i in range(d)
-    ]
+    axes = [np.arange(grid) / grid if lattice.pbc[i] else np.array([centroid[i]]) for i in range(d)]
     frac = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, d)
     return frac @ lattice.basis_vectors
 
