@@ -125,9 +125,7 @@ def real_coupling(value, name: str) -> np.ndarray:
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
     ):
         if np.iscomplexobj(arr):
-            raise TypeError(
-                f"{name} must be real (the operators are Hermitian), got {value!r}"
-            )
+            raise TypeError(f"{name} must be real (the operators are Hermitian), got {value!r}")
         raise TypeError(f"{name} must be a real number or a sequence of them, got {value!r}")
     arr = arr.astype(np.float64)
     if not np.all(np.isfinite(arr)):
