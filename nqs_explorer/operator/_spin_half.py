@@ -137,20 +137,21 @@ class _SpinHalfOperator(DiscreteOperator):
         bit = key_weights(2, n_sites)  # the bit of site i in a key (+1 -> 1)
         bonds = self._bonds.wrapped
         field, zz, exchange = (None if t is None else np.asarray(t) for t in self._terms(np))
-        prod = states[:, bonds[:, 0]] * states[:, bonds[:, 1]]  # (n, E)
+        up = states > 0
+        anti = up[:, bonds[:, 0]] ^ up[:, bonds[:, 1]]  # (n, E): σ_i σ_j = -1
+        diag = np.full(n, zz.sum()) - 2.0 * (anti @ zz) if len(bonds) else np.zeros(n)
         rows = [np.arange(n)]
         cols = [np.arange(n)]
-        data = [prod @ zz if len(bonds) else np.zeros(n)]
+        data = [diag]
         blocks = []
         if self._HAS_FIELD and np.any(field != 0):
             nz = np.flatnonzero(field)
             r = np.repeat(np.arange(n), len(nz))
             blocks.append((r, keys[r] ^ np.tile(bit[nz], n), np.tile(field[nz], n)))
         if self._HAS_EXCHANGE and len(bonds):
-            mels = exchange[None, :] * (1 - prod)
-            r, b = np.nonzero(mels)
+            r, b = np.nonzero(anti & (exchange != 0)[None, :])
             xor = bit[bonds[:, 0]] | bit[bonds[:, 1]]
-            blocks.append((r, keys[r] ^ xor[b], mels[r, b]))
+            blocks.append((r, keys[r] ^ xor[b], 2.0 * exchange[b]))
         for r, target, values in blocks:
             c = index.lookup(target)
             if np.any(c < 0):
