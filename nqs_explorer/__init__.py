@@ -33,6 +33,7 @@ _SUBMODULES = (
     "hilbert",
     "nn",
     "models",
+    "operator",
     "compute",
     "plot",
     "widgets",
@@ -50,13 +51,14 @@ __all__ = [
     "hilbert",
     "models",
     "nn",
+    "operator",
     "plot",
     "utils",
     "widgets",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import compute, graph, group, hilbert, models, nn, plot, utils, widgets
+    from . import compute, graph, group, hilbert, models, nn, operator, plot, utils, widgets
     from .widgets import Explorer
 
 
