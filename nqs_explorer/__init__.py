@@ -34,6 +34,10 @@ _SUBMODULES = (
     "nn",
     "models",
     "compute",
+    "vqs",
+    "sampler",
+    "optimizer",
+    "driver",
     "plot",
     "widgets",
     "cli",
@@ -50,8 +54,11 @@ __all__ = [
     "hilbert",
     "models",
     "nn",
+    "optimizer",
     "plot",
+    "sampler",
     "utils",
+    "vqs",
     "widgets",
 ]
 
