@@ -49,6 +49,7 @@ __all__ = [
     "__version__",
     "cli",
     "compute",
+    "driver",
     "graph",
     "group",
     "hilbert",
