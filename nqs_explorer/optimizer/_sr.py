@@ -106,8 +106,7 @@ def sr_solve(model, params, model_state, x, weights, gradient, diag_shift, holom
     if holomorphic:
         flat, unravel = ravel_pytree(params)
         jac = jax.vmap(jax.grad(lambda v, xi: log_psi(unravel(v), xi), holomorphic=True),
-                       in_axes=(None, 0))(flat, x)  # (B, P), ∂ log ψ / ∂θ conjugated by jax
-        jac = jnp.conj(jac)
+                       in_axes=(None, 0))(flat, x)  # (B, P): O = ∂ log ψ / ∂θ
         rhs, _ = ravel_pytree(gradient)
         weights_all = weights
     else:
