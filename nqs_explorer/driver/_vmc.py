@@ -33,7 +33,7 @@ class StepStructure:
     """The static part of a training step (hashable; a new one compiles a new step)."""
 
     model: object
-    optimizer: object  # an optax GradientTransformation (hashable: a tuple of functions)
+    optimizer_update: object  # the optax ``update`` function (shared by nqx.optimizer kinds)
     op_static: object
     sr: bool
     holomorphic: bool
@@ -48,7 +48,8 @@ def vmc_step(structure: StepStructure, params, model_state, opt_state, sampler_s
     """One optimization step: estimate ``E`` and ``g``, precondition, update.
 
     Args:
-        structure: the static `StepStructure`.
+        structure: the static `StepStructure` (model, optimizer's ``update``, sampler,
+            sample counts, operator structure, SR on/off).
         params, model_state: the variables.
         opt_state: the optax state (learning rate inside when injected).
         sampler_state: the sampler's state (``None`` for a full sum).
@@ -69,8 +70,8 @@ def vmc_step(structure: StepStructure, params, model_state, opt_state, sampler_s
         )
         x = states
         if structure.sr:
-            psi, _ = K.full_sum_psi(m, params, model_state, states)
-            weights = jnp.abs(psi) ** 2
+            psi, log_psi = K.full_sum_psi(m, params, model_state, states)
+            x, weights = K.safe_rows(states, log_psi, jnp.abs(psi) ** 2)
     else:
         samples, sampler_state = K.draw_samples(
             structure.sampler, m, params, model_state, sampler_state,
@@ -84,7 +85,7 @@ def vmc_step(structure: StepStructure, params, model_state, opt_state, sampler_s
     if structure.sr:
         grad = sr_solve(m, params, model_state, x, weights, grad, diag_shift,
                         structure.holomorphic)
-    updates, opt_state = structure.optimizer.update(grad, opt_state, params)
+    updates, opt_state = structure.optimizer_update(grad, opt_state, params)
     params = optax.apply_updates(params, updates)
     return params, opt_state, sampler_state, stats
 
@@ -172,7 +173,7 @@ class VMC:
         sr = self.preconditioner is not None
         common = dict(
             model=vs.model,
-            optimizer=self.optimizer,
+            optimizer_update=self.optimizer.update,
             op_static=self._op_static,
             sr=sr,
             holomorphic=bool(sr and self.preconditioner.holomorphic),

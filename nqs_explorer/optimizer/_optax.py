@@ -7,26 +7,51 @@ rate never recompiles. Plain optax transformations work too, with their numbers 
 
 from __future__ import annotations
 
+import functools
+
 import optax
+
+
+@functools.lru_cache(maxsize=None)
+def _shared_update(name: str, static: tuple):
+    """One ``update`` function per optimizer kind: it reads every number from the state,
+    so two optimizers of a kind share it and a training step compiled for one serves all."""
+    factory, defaults = _KINDS[name]
+    return optax.inject_hyperparams(factory, static_args=tuple(k for k, _ in static))(
+        **defaults, **dict(static)
+    ).update
+
+
+def _injected(name: str, static: tuple = (), **numbers) -> optax.GradientTransformation:
+    factory, _ = _KINDS[name]
+    init = optax.inject_hyperparams(factory, static_args=tuple(k for k, _ in static))(
+        **numbers, **dict(static)
+    ).init
+    return optax.GradientTransformation(init, _shared_update(name, static))
+
+
+_KINDS = {
+    "sgd": (optax.sgd, {"learning_rate": 0.01}),
+    "momentum": (optax.sgd, {"learning_rate": 0.01, "momentum": 0.9}),
+    "adam": (optax.adam, {"learning_rate": 0.001, "b1": 0.9, "b2": 0.999, "eps": 1e-8}),
+}
 
 
 def Sgd(learning_rate: float) -> optax.GradientTransformation:
     """Plain gradient descent ``θ ← θ - η g`` (NetKet's ``Sgd``)."""
-    return optax.inject_hyperparams(optax.sgd)(learning_rate=learning_rate)
+    return _injected("sgd", learning_rate=learning_rate)
 
 
 def Momentum(learning_rate: float, beta: float = 0.9, nesterov: bool = False):
     """Gradient descent with momentum (NetKet's ``Momentum``)."""
-    return optax.inject_hyperparams(optax.sgd, static_args=("nesterov",))(
-        learning_rate=learning_rate, momentum=beta, nesterov=nesterov
+    return _injected(
+        "momentum", (("nesterov", bool(nesterov)),), learning_rate=learning_rate, momentum=beta
     )
 
 
 def Adam(learning_rate: float = 0.001, b1: float = 0.9, b2: float = 0.999, eps: float = 1e-08):
     """Adam (NetKet's ``Adam``, same defaults)."""
-    return optax.inject_hyperparams(optax.adam)(
-        learning_rate=learning_rate, b1=b1, b2=b2, eps=eps
-    )
+    return _injected("adam", learning_rate=learning_rate, b1=b1, b2=b2, eps=eps)
 
 
 def learning_rate_of(opt_state):

@@ -16,21 +16,36 @@ from ._local_energy import connected, local_energies, operator_from_parts
 from ._stats import Stats, statistics
 
 
+#: log|ψ/ψ_max| below which a full sum treats an amplitude as exactly zero.
+ZERO_LOG_AMPLITUDE = -34.0
+
+
 def apply_fn(model, params, model_state):
     """``x (..., N) -> log ψ (...)`` for fixed variables."""
     return lambda x: model.apply({"params": params, **model_state}, x)
 
 
-def gradient_from_cotangent(model, params, model_state, x, cotangent):
+def safe_rows(x, log_psi, cotangent):
+    """Replace the rows where ``ψ = 0`` (``log ψ = -inf``, e.g. forced by a character) by a
+    row where it is not, with a zero cotangent, so their derivatives (NaN) never enter."""
+    finite = jnp.isfinite(jnp.real(log_psi))
+    safe = x[jnp.argmax(finite)]
+    return jnp.where(finite[:, None], x, safe), jnp.where(finite, cotangent, 0)
+
+
+def gradient_from_cotangent(model, params, model_state, x, cotangent, log_psi=None):
     """``g = 2 conj(∇_θ Re Σ_i c_i log ψ(x_i))``: NetKet's gradient for ``c_i = w_i ΔO_i^*``.
 
     Args:
         x: configurations ``(B, N)``; cotangent: ``(B,)`` weights (constants).
+        log_psi: ``log ψ(x)`` if known: rows where it is ``-inf`` are left out.
 
     Returns:
         a pytree like ``params`` (each leaf in its own dtype).
     """
     cotangent = jax.lax.stop_gradient(cotangent)
+    if log_psi is not None:
+        x, cotangent = safe_rows(x, jax.lax.stop_gradient(log_psi), cotangent)
 
     def loss(p):
         return jnp.real(jnp.sum(cotangent * apply_fn(model, p, model_state)(x)))
@@ -51,8 +66,16 @@ def numbers_of(x, local_states, row_of_number):
 def full_sum_psi(model, params, model_state, states):
     """Normalized amplitudes ``ψ`` ``(n_states,)`` (complex) and ``log ψ`` of ``states``."""
     log_psi = apply_fn(model, params, model_state)(states)
-    log_psi = log_psi - jax.lax.stop_gradient(jnp.max(jnp.real(log_psi)))
-    psi = jnp.exp(log_psi.astype(complex))
+    finite = jnp.isfinite(jnp.real(log_psi))
+    log_psi = log_psi - jax.lax.stop_gradient(
+        jnp.max(jnp.where(finite, jnp.real(log_psi), -jnp.inf))
+    )
+    # ψ = 0 where a character forces it: -inf, or rounding noise ~1e-17 of the largest
+    # amplitude whose derivatives are noise too. Below ZERO_LOG_AMPLITUDE both are set
+    # to exactly zero (log ψ = -inf), which changes probabilities by < 1e-30.
+    finite = finite & (jnp.real(log_psi) > ZERO_LOG_AMPLITUDE)
+    log_psi = jnp.where(finite, log_psi, -jnp.inf)
+    psi = jnp.where(finite, jnp.exp(jnp.where(finite, log_psi, 0).astype(complex)), 0)
     return psi / jnp.sqrt(jnp.sum(jnp.abs(psi) ** 2)), log_psi
 
 
@@ -79,14 +102,14 @@ def full_sum_expect_and_grad(
     model, params, model_state, states, local_states, row_of_number, op_static, op_leaves
 ):
     """Exact energy statistics and NetKet's gradient (see the module docstring)."""
-    psi, _ = full_sum_psi(model, params, model_state, states)
+    psi, log_psi = full_sum_psi(model, params, model_state, states)
     hpsi = full_sum_apply_operator(op_static, op_leaves, states, local_states, row_of_number, psi)
     mean = jnp.vdot(psi, hpsi)
     delta = hpsi - mean * psi
     stats = Stats(mean=mean, error_of_mean=jnp.zeros(()), variance=jnp.sum(jnp.abs(delta) ** 2))
     # p(σ) ΔE_loc(σ)^* = conj(Δ(Hψ)) ψ
     cotangent = jnp.conj(delta) * psi
-    return stats, gradient_from_cotangent(model, params, model_state, states, cotangent)
+    return stats, gradient_from_cotangent(model, params, model_state, states, cotangent, log_psi)
 
 
 def mc_expect(model, params, model_state, samples, op_static, op_leaves):
@@ -101,7 +124,8 @@ def mc_expect_and_grad(model, params, model_state, samples, op_static, op_leaves
     stats = statistics(e_loc)
     x = samples.reshape(-1, samples.shape[-1])
     cotangent = jnp.conj(e_loc.reshape(-1) - stats.mean) / x.shape[0]
-    return stats, gradient_from_cotangent(model, params, model_state, x, cotangent)
+    log_psi = apply_fn(model, params, model_state)(x)
+    return stats, gradient_from_cotangent(model, params, model_state, x, cotangent, log_psi)
 
 
 def _local_values(model, params, model_state, samples, op_static, op_leaves):
