@@ -25,7 +25,6 @@ from ..optimizer import SR, sr_solve, with_learning_rate
 from ..optimizer import learning_rate_of as _learning_rate_of
 from ..vqs import FullSumState, MCState
 from ..vqs import _kernels as K
-from ..vqs._local_energy import operator_parts
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,8 +42,16 @@ class StepStructure:
     n_discard: int = 0
 
 
-def vmc_step(structure: StepStructure, params, model_state, opt_state, sampler_state,
-             diag_shift, op_leaves, full_sum_data):
+def vmc_step(
+    structure: StepStructure,
+    params,
+    model_state,
+    opt_state,
+    sampler_state,
+    diag_shift,
+    op_leaves,
+    full_sum_data,
+):
     """One optimization step: estimate ``E`` and ``g``, precondition, update.
 
     Args:
@@ -55,7 +62,8 @@ def vmc_step(structure: StepStructure, params, model_state, opt_state, sampler_s
         sampler_state: the sampler's state (``None`` for a full sum).
         diag_shift: SR's ``ε`` (ignored without SR).
         op_leaves: the operator's traced couplings.
-        full_sum_data: ``(states, local_states, row_of_number)`` for a full sum, else ``()``.
+        full_sum_data: ``(states, rows)`` for a full sum (see `FullSumState.connected_rows`),
+            else ``()``.
 
     Returns:
         ``(params, opt_state, sampler_state, stats)``; ``stats`` describes the energy of
@@ -63,10 +71,9 @@ def vmc_step(structure: StepStructure, params, model_state, opt_state, sampler_s
     """
     m = structure.model
     if structure.full_sum:
-        states, local_states, row_of_number = full_sum_data
+        states, rows = full_sum_data
         stats, grad = K.full_sum_expect_and_grad(
-            m, params, model_state, states, local_states, row_of_number,
-            structure.op_static, op_leaves,
+            m, params, model_state, states, rows, structure.op_static, op_leaves
         )
         x = states
         if structure.sr:
@@ -74,8 +81,13 @@ def vmc_step(structure: StepStructure, params, model_state, opt_state, sampler_s
             x, weights = K.safe_rows(states, log_psi, jnp.abs(psi) ** 2)
     else:
         samples, sampler_state = K.draw_samples(
-            structure.sampler, m, params, model_state, sampler_state,
-            structure.n_samples, structure.n_discard,
+            structure.sampler,
+            m,
+            params,
+            model_state,
+            sampler_state,
+            structure.n_samples,
+            structure.n_discard,
         )
         stats, grad = K.mc_expect_and_grad(
             m, params, model_state, samples, structure.op_static, op_leaves
@@ -83,8 +95,7 @@ def vmc_step(structure: StepStructure, params, model_state, opt_state, sampler_s
         x = samples.reshape(-1, samples.shape[-1])
         weights = jnp.full(x.shape[0], 1.0 / x.shape[0])
     if structure.sr:
-        grad = sr_solve(m, params, model_state, x, weights, grad, diag_shift,
-                        structure.holomorphic)
+        grad = sr_solve(m, params, model_state, x, weights, grad, diag_shift, structure.holomorphic)
     updates, opt_state = structure.optimizer_update(grad, opt_state, params)
     params = optax.apply_updates(params, updates)
     return params, opt_state, sampler_state, stats
@@ -191,12 +202,18 @@ class VMC:
     def _step(self):
         vs = self.state
         full = isinstance(vs, FullSumState)
-        data = (vs._states, vs._local_states, vs._row_of_number) if full else ()
+        data = (vs.states, vs.connected_rows(self._hamiltonian)) if full else ()
         sampler_state = None if full else vs.sampler.reset(vs.sampler_state)
         shift = jnp.asarray(0.0 if self.preconditioner is None else self.diag_shift)
         params, self._opt_state, sampler_state, stats = vmc_step_jit(
-            self._structure(), vs.parameters, vs.model_state, self._opt_state,
-            sampler_state, shift, self._op_leaves, data,
+            self._structure(),
+            vs.parameters,
+            vs.model_state,
+            self._opt_state,
+            sampler_state,
+            shift,
+            self._op_leaves,
+            data,
         )
         vs.parameters = params  # also drops cached samples / amplitudes
         if not full:
@@ -246,8 +263,10 @@ class VMC:
         Returns:
             the driver.
         """
-        callbacks = [] if callback is None else (
-            list(callback) if isinstance(callback, list | tuple) else [callback]
+        callbacks = (
+            []
+            if callback is None
+            else (list(callback) if isinstance(callback, list | tuple) else [callback])
         )
         for _ in self.iter(n_iter):
             log_data = {"Energy": self.energy}
@@ -289,7 +308,9 @@ class VMC:
                 sampler_state = flax.serialization.from_state_dict(
                     template["sampler_state"], raw["sampler_state"]
                 )
-            history = {k: [float(v) for v in np.asarray(raw["history"][k])] for k in template["history"]}
+            history = {
+                k: [float(v) for v in np.asarray(raw["history"][k])] for k in template["history"]
+            }
             step_count = int(raw["step_count"])
         except (KeyError, ValueError, TypeError) as err:
             raise ValueError(f"not a training state of this driver: {err}") from err

@@ -12,7 +12,7 @@ import functools
 import optax
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _shared_update(name: str, static: tuple):
     """One ``update`` function per optimizer kind: it reads every number from the state,
     so two optimizers of a kind share it and a training step compiled for one serves all."""

@@ -82,9 +82,11 @@ def _to_real(tree):
 
     def reassemble(real_tree):
         def join(leaf, dtype):
-            return (leaf[0] + 1j * leaf[1]).astype(dtype) if jnp.issubdtype(
-                dtype, jnp.complexfloating
-            ) else leaf.astype(dtype)
+            return (
+                (leaf[0] + 1j * leaf[1]).astype(dtype)
+                if jnp.issubdtype(dtype, jnp.complexfloating)
+                else leaf.astype(dtype)
+            )
 
         return jax.tree_util.tree_map(join, real_tree, dtypes)
 
@@ -107,8 +109,9 @@ def sr_solve(model, params, model_state, x, weights, gradient, diag_shift, holom
 
     if holomorphic:
         flat, unravel = ravel_pytree(params)
-        jac = jax.vmap(jax.grad(lambda v, xi: log_psi(unravel(v), xi), holomorphic=True),
-                       in_axes=(None, 0))(flat, x)  # (B, P): O = ∂ log ψ / ∂θ
+        jac = jax.vmap(
+            jax.grad(lambda v, xi: log_psi(unravel(v), xi), holomorphic=True), in_axes=(None, 0)
+        )(flat, x)  # (B, P): O = ∂ log ψ / ∂θ
         rhs, _ = ravel_pytree(gradient)
         weights_all = weights
     else:
@@ -137,9 +140,7 @@ def sr_solve(model, params, model_state, x, weights, gradient, diag_shift, holom
     factor = jax.scipy.linalg.cho_factor(s, lower=True)
     delta = jax.scipy.linalg.cho_solve(factor, rhs.astype(s.dtype))
     if holomorphic:
-        return jax.tree_util.tree_map(
-            lambda d, p: d.astype(p.dtype), unravel(delta), params
-        )
+        return jax.tree_util.tree_map(lambda d, p: d.astype(p.dtype), unravel(delta), params)
     return reassemble(unravel(delta.real.astype(flat.dtype)))
 
 

@@ -15,7 +15,6 @@ import jax.numpy as jnp
 from ._local_energy import connected, local_energies, operator_from_parts
 from ._stats import Stats, statistics
 
-
 #: log|ψ/ψ_max| below which a full sum treats an amplitude as exactly zero.
 ZERO_LOG_AMPLITUDE = -34.0
 
@@ -79,31 +78,40 @@ def full_sum_psi(model, params, model_state, states):
     return psi / jnp.sqrt(jnp.sum(jnp.abs(psi) ** 2)), log_psi
 
 
-def full_sum_apply_operator(op_static, op_leaves, states, local_states, row_of_number, psi):
-    """``(Hψ)(σ) = Σ_σ' <σ|H|σ'> ψ(σ')`` over the enumeration ``states``."""
+def full_sum_apply_operator(op_static, op_leaves, states, rows, psi):
+    """``(Hψ)(σ) = Σ_σ' <σ|H|σ'> ψ(σ')`` over the enumeration ``states``.
+
+    ``rows`` ``(n_states, n_conn)`` are the enumeration rows of the connected
+    configurations (`full_sum_rows`, computed once per operator structure); only the
+    matrix elements are recomputed here, so the connected configurations of
+    ``get_conn_padded`` are dead code that XLA removes.
+    """
     operator = operator_from_parts(op_static, op_leaves)
-    xp, mels = connected(operator, states)
-    rows = numbers_of(xp, local_states, row_of_number)
-    return jnp.sum(jnp.where(mels != 0, mels * psi[rows], 0), axis=-1)
+    _, mels = connected(operator, states)
+    neighbours = jnp.take(psi, rows, mode="clip")  # rows are valid: no bounds handling
+    return jnp.sum(jnp.where(mels != 0, mels * neighbours, 0), axis=-1)
 
 
-def full_sum_expect(
-    model, params, model_state, states, local_states, row_of_number, op_static, op_leaves
-):
+def full_sum_rows(op_static, op_leaves, states, local_states, row_of_number):
+    """Enumeration rows ``(n_states, n_conn)`` of the configurations connected to ``states``."""
+    operator = operator_from_parts(op_static, op_leaves)
+    xp, _ = connected(operator, states)
+    return numbers_of(xp, local_states, row_of_number)
+
+
+def full_sum_expect(model, params, model_state, states, rows, op_static, op_leaves):
     """Exact ``<ψ|O|ψ>/<ψ|ψ>`` and variance (``error_of_mean = 0``)."""
     psi, _ = full_sum_psi(model, params, model_state, states)
-    hpsi = full_sum_apply_operator(op_static, op_leaves, states, local_states, row_of_number, psi)
+    hpsi = full_sum_apply_operator(op_static, op_leaves, states, rows, psi)
     mean = jnp.vdot(psi, hpsi)
     variance = jnp.sum(jnp.abs(hpsi - mean * psi) ** 2)
     return Stats(mean=mean, error_of_mean=jnp.zeros(()), variance=variance)
 
 
-def full_sum_expect_and_grad(
-    model, params, model_state, states, local_states, row_of_number, op_static, op_leaves
-):
+def full_sum_expect_and_grad(model, params, model_state, states, rows, op_static, op_leaves):
     """Exact energy statistics and NetKet's gradient (see the module docstring)."""
     psi, log_psi = full_sum_psi(model, params, model_state, states)
-    hpsi = full_sum_apply_operator(op_static, op_leaves, states, local_states, row_of_number, psi)
+    hpsi = full_sum_apply_operator(op_static, op_leaves, states, rows, psi)
     mean = jnp.vdot(psi, hpsi)
     delta = hpsi - mean * psi
     stats = Stats(mean=mean, error_of_mean=jnp.zeros(()), variance=jnp.sum(jnp.abs(delta) ** 2))
@@ -153,10 +161,13 @@ def draw_samples(sampler, model, params, model_state, state, n_samples: int, n_d
     )
 
 
-full_sum_expect_jit = jax.jit(full_sum_expect, static_argnums=(0, 6))
-full_sum_expect_and_grad_jit = jax.jit(full_sum_expect_and_grad, static_argnums=(0, 6))
+full_sum_expect_jit = jax.jit(full_sum_expect, static_argnums=(0, 5))
+full_sum_expect_and_grad_jit = jax.jit(full_sum_expect_and_grad, static_argnums=(0, 5))
+full_sum_rows_jit = jax.jit(full_sum_rows, static_argnums=0)
 full_sum_psi_jit = jax.jit(full_sum_psi, static_argnums=0)
 mc_expect_jit = jax.jit(mc_expect, static_argnums=(0, 4))
 mc_expect_and_grad_jit = jax.jit(mc_expect_and_grad, static_argnums=(0, 4))
 draw_samples_jit = jax.jit(draw_samples, static_argnums=(0, 1, 5, 6))
-log_value_jit = jax.jit(lambda model, params, model_state, x: apply_fn(model, params, model_state)(x), static_argnums=0)
+log_value_jit = jax.jit(
+    lambda model, params, model_state, x: apply_fn(model, params, model_state)(x), static_argnums=0
+)

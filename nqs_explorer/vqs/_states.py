@@ -108,6 +108,7 @@ class FullSumState(_VariationalState):
         self._states = jnp.asarray(states)
         self._local_states = jnp.asarray(local_states)
         self._row_of_number = jnp.asarray(row_of_number)
+        self._rows = {}  # operator structure -> rows of its connected configurations
         self._array = None
         super().__init__(hilbert, model, variables, seed)
 
@@ -133,10 +134,23 @@ class FullSumState(_VariationalState):
         """``|ψ(σ)|²`` over ``hilbert.all_states()``."""
         return jnp.abs(self.to_array()) ** 2
 
+    def connected_rows(self, operator) -> jax.Array:
+        """Rows ``(n_states, n_conn)`` of ``all_states`` connected by ``operator``.
+
+        Computed once per operator *structure* (new couplings reuse them): the connected
+        configurations of ``get_conn_padded`` must not depend on the coupling values.
+        """
+        static, leaves = self._check_operator(operator)
+        if static not in self._rows:
+            self._rows[static] = K.full_sum_rows_jit(
+                static, leaves, self._states, self._local_states, self._row_of_number
+            )
+        return self._rows[static]
+
     def _full_sum_args(self, operator):
         static, leaves = self._check_operator(operator)
-        args = (self._states, self._local_states, self._row_of_number, static, leaves)
-        return (self.model, self._params, self._model_state, *args)
+        rows = self.connected_rows(operator)
+        return (self.model, self._params, self._model_state, self._states, rows, static, leaves)
 
     def expect(self, operator) -> Stats:
         """Exact ``<O>``, its variance ``<|O_loc - <O>|²>``, ``error_of_mean = 0``."""

@@ -39,7 +39,9 @@ def test_monte_carlo_sr_reaches_the_ground_energy(problem):
         H, nqx.optimizer.Sgd(0.05), variational_state=vs, preconditioner=nqx.optimizer.SR(0.01)
     )
     driver.run(150)
-    exact_energy = float(nqx.vqs.FullSumState(hi, vs.model, variables=vs.variables).expect(H).mean.real)
+    exact_energy = float(
+        nqx.vqs.FullSumState(hi, vs.model, variables=vs.variables).expect(H).mean.real
+    )
     assert exact_energy < e0 + 5e-3 * abs(e0)
     assert 0.05 < vs.acceptance < 1.0
     assert np.isfinite(driver.history["R_hat"][-1])
@@ -81,7 +83,9 @@ def test_training_state_round_trips_and_resumes(problem, tmp_path):
     assert resumed.history["Energy"] == first.history["Energy"]
     resumed.run(3)
     np.testing.assert_allclose(resumed.history["Energy"], straight.history["Energy"], rtol=1e-12)
-    flat = lambda d: np.concatenate([np.ravel(x) for x in __import__("jax").tree_util.tree_leaves(d.state.parameters)])  # noqa: E731
+    flat = lambda d: np.concatenate(
+        [np.ravel(x) for x in __import__("jax").tree_util.tree_leaves(d.state.parameters)]
+    )
     np.testing.assert_allclose(flat(resumed), flat(straight), rtol=1e-12)
     with pytest.raises(ValueError, match="training state"):
         resumed.from_bytes(b"\x80")

@@ -49,9 +49,7 @@ def test_metropolis_local_samples_psi_squared():
 def test_metropolis_exchange_keeps_total_sz_and_samples_the_sector():
     n = 6
     hi = nqx.hilbert.Spin(0.5, n)
-    sampler = nqx.sampler.MetropolisExchange(
-        hi, graph=nqx.graph.Chain(n), n_chains=32, total_sz=0
-    )
+    sampler = nqx.sampler.MetropolisExchange(hi, graph=nqx.graph.Chain(n), n_chains=32, total_sz=0)
     vs = _rbm_state(n, 12, sampler, 32 * 300, scale=0.2, n_discard_per_chain=20)
     samples = np.asarray(vs.samples)
     assert np.all(samples.sum(axis=-1) == 0)
@@ -71,7 +69,9 @@ def test_ar_direct_sampler_is_exact():
     hi = nqx.hilbert.Spin(0.5, n)
     model = nqx.models.FastARNNConv1D(hilbert=hi, layers=2, features=3, kernel_size=3)
     variables = random_variables(model, n, rng=4, scale=0.6)
-    vs = nqx.vqs.MCState(nqx.sampler.ARDirectSampler(hi), model, n_samples=8000, variables=variables)
+    vs = nqx.vqs.MCState(
+        nqx.sampler.ARDirectSampler(hi), model, n_samples=8000, variables=variables
+    )
     assert vs.samples.shape == (8000, 1, n)
     p = _exact_probabilities(vs)
     np.testing.assert_allclose(p.sum(), 1.0)

@@ -34,7 +34,9 @@ class _Operator:
 
     def _diagonal(self, x):
         e = np.asarray(self.edges)
-        return self.couplings["J"] * jnp.sum(x[..., e[:, 0]] * x[..., e[:, 1]], axis=-1)
+        adjacency = np.zeros((x.shape[-1], x.shape[-1]))
+        np.add.at(adjacency, (e[:, 0], e[:, 1]), 1.0)  # a matrix product: fast on every backend
+        return self.couplings["J"] * jnp.sum((x @ adjacency.astype(x.dtype)) * x, axis=-1)
 
     def to_sparse(self):
         states = self.hilbert.all_states()

@@ -35,7 +35,9 @@ def test_expect_is_the_exact_energy_and_variance(op):
     stats = vs.expect(H)
     e = np.vdot(psi, h @ psi)
     np.testing.assert_allclose(stats.mean, e, atol=1e-12)
-    np.testing.assert_allclose(stats.variance, np.vdot(h @ psi, h @ psi).real - abs(e) ** 2, atol=1e-10)
+    np.testing.assert_allclose(
+        stats.variance, np.vdot(h @ psi, h @ psi).real - abs(e) ** 2, atol=1e-10
+    )
     assert float(stats.error_of_mean) == 0.0
 
 

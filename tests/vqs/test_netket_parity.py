@@ -69,7 +69,9 @@ def test_one_sr_step_equals_netkets(param_dtype, op, holomorphic):
     if holomorphic is not None:
         qgt = nk.optimizer.qgt.QGTJacobianDense(holomorphic=holomorphic)
     sr = nk.optimizer.SR(qgt=qgt, solver=nk.optimizer.solver.cholesky, diag_shift=shift)
-    nk_driver = nk.driver.VMC(nk_H, nk.optimizer.Sgd(lr), variational_state=nk_vs, preconditioner=sr)
+    nk_driver = nk.driver.VMC(
+        nk_H, nk.optimizer.Sgd(lr), variational_state=nk_vs, preconditioner=sr
+    )
     driver.advance(1)
     nk_driver.run(1, show_progress=False)
     assert_tree_allclose(vs.parameters, nk_vs.parameters, rtol=1e-10, atol=1e-10)
