@@ -77,7 +77,7 @@ def _run_side(side: str, quick: bool) -> dict:
             )
             driver = lib.driver.VMC(H, opt.Sgd(0.01), variational_state=vs, preconditioner=pre)
 
-        def step():
+        def step(driver=driver, vs=vs):
             driver.run(1, show_progress=False) if side == "netket" else driver.advance(1)
             jax.block_until_ready(jax.tree_util.tree_leaves(vs.parameters))
 

@@ -83,9 +83,12 @@ def test_training_state_round_trips_and_resumes(problem, tmp_path):
     assert resumed.history["Energy"] == first.history["Energy"]
     resumed.run(3)
     np.testing.assert_allclose(resumed.history["Energy"], straight.history["Energy"], rtol=1e-12)
-    flat = lambda d: np.concatenate(
-        [np.ravel(x) for x in __import__("jax").tree_util.tree_leaves(d.state.parameters)]
-    )
+
+    def flat(d):
+        return np.concatenate(
+            [np.ravel(x) for x in __import__("jax").tree_util.tree_leaves(d.state.parameters)]
+        )
+
     np.testing.assert_allclose(flat(resumed), flat(straight), rtol=1e-12)
     with pytest.raises(ValueError, match="training state"):
         resumed.from_bytes(b"\x80")
@@ -115,7 +118,8 @@ def test_run_in_chunks_and_callback_stop(problem):
     assert list(driver.iter(5, step=2)) == [2, 4, 5]
     seen = []
     driver.run(10, callback=lambda step, log, d: seen.append(step) or step < 7)
-    assert seen == [5, 6, 7] and driver.step_count == 8
+    assert seen == [5, 6, 7]
+    assert driver.step_count == 8
 
 
 def test_driver_arguments_are_checked(problem):
