@@ -35,6 +35,10 @@ _SUBMODULES = (
     "models",
     "operator",
     "compute",
+    "vqs",
+    "sampler",
+    "optimizer",
+    "driver",
     "plot",
     "widgets",
     "cli",
@@ -46,19 +50,38 @@ __all__ = [
     "__version__",
     "cli",
     "compute",
+    "driver",
     "graph",
     "group",
     "hilbert",
     "models",
     "nn",
     "operator",
+    "optimizer",
     "plot",
+    "sampler",
     "utils",
+    "vqs",
     "widgets",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import compute, graph, group, hilbert, models, nn, operator, plot, utils, widgets
+    from . import (
+        compute,
+        driver,
+        graph,
+        group,
+        hilbert,
+        models,
+        nn,
+        operator,
+        optimizer,
+        plot,
+        sampler,
+        utils,
+        vqs,
+        widgets,
+    )
     from .widgets import Explorer
 
 
