@@ -33,6 +33,7 @@ _SUBMODULES = (
     "hilbert",
     "nn",
     "models",
+    "exact",
     "compute",
     "plot",
     "widgets",
@@ -45,6 +46,7 @@ __all__ = [
     "__version__",
     "cli",
     "compute",
+    "exact",
     "graph",
     "group",
     "hilbert",
@@ -56,7 +58,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import compute, graph, group, hilbert, models, nn, plot, utils, widgets
+    from . import compute, exact, graph, group, hilbert, models, nn, plot, utils, widgets
     from .widgets import Explorer
 
 
