@@ -90,3 +90,28 @@ def j1j2(hilbert, lattice, J1=1.0, J2=0.5):
     a = heisenberg(hilbert, lattice.edges(), J1).to_sparse()
     b = heisenberg(hilbert, lattice.edges(order=2), J2).to_sparse()
     return MatrixOperator(hilbert, a + b)
+
+
+def transformed_vectors(group, states, v):
+    """``T_g v`` for every g, ``(|G|, n)``, with ``T_g|s⟩ = |s[p_g]⟩`` on the rows of ``states``."""
+    find = _lookup(states)
+    out = np.zeros((len(group), *v.shape), dtype=np.result_type(v, 1.0))
+    for g, perm in enumerate(group.to_array()):
+        target, found = find(states[:, perm])
+        assert found.all()
+        out[g, target] = v
+    return out
+
+
+def projector(group, states, character_id):
+    """Dense ``P_χ = (d/|G|) Σ_g conj(χ_g) T_g`` on the rows of ``states``."""
+    find = _lookup(states)
+    chi = group.character_table()[character_id]
+    d = int(group.irrep_dims[character_id])
+    n = states.shape[0]
+    p = np.zeros((n, n), dtype=np.complex128)
+    for g, perm in enumerate(group.to_array()):
+        target, found = find(states[:, perm])
+        assert found.all()
+        p[target, np.arange(n)] += (d / len(group)) * np.conj(chi[g])
+    return p
