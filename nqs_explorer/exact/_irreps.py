@@ -51,7 +51,9 @@ def irrep_matrices(group: PermutationGroup, character_id: int) -> np.ndarray:
 
     ``D(a) D(b) = D(ab)`` with ``T_a T_b = T_{ab}`` and ``tr D(g) = χ(g)``, ``χ`` the row
     ``character_id`` of ``group.character_table()``. A one-dimensional irrep gives
-    ``χ[:, None, None]``. Results are cached per (group, character_id).
+    ``χ[:, None, None]``. Irreps of real type (real characters, Frobenius-Schur
+    indicator 1) get real matrices (stored as complex128 with zero imaginary part).
+    Results are cached per (group, character_id).
 
     Raises:
         ValueError: when no representation with these characters can be built (the
@@ -80,7 +82,13 @@ def _regular_irrep(group: PermutationGroup, chi: np.ndarray, d: int) -> np.ndarr
     inv = np.argmax(mult == 0, axis=1)  # a·inv[a] = identity (element 0)
     # isotypic projector of the left regular action L_g e_x = e_{gx}:
     # P[y, x] = (d/|G|) conj(χ(y x⁻¹))
+    # real type (real χ, Frobenius-Schur indicator +1): real matrices exist; we build them so
+    # that sectors of real operators stay real (half the work in ARPACK)
+    indicator = np.mean(chi[mult[np.arange(n), np.arange(n)]])
+    real = np.abs(chi.imag).max() < 1e-12 and abs(indicator - 1) < 1e-8
     proj = (d / n) * np.conj(chi[mult[:, inv]])
+    if real:
+        proj = proj.real
     rng = np.random.default_rng(12345)
     # range of the rank-d² projector from d² random columns (no |G|x|G| eigensolver)
     basis, _ = np.linalg.qr(proj @ rng.normal(size=(n, d * d)))
@@ -93,7 +101,7 @@ def _regular_irrep(group: PermutationGroup, chi: np.ndarray, d: int) -> np.ndarr
     # X[y, x] = c[x⁻¹ y]: right multiplication, commutes with every L_g
     xy = mult[inv][:, :].T  # xy[y, x] = index of x⁻¹·y
     for _ in range(8):
-        c = rng.normal(size=n) + 1j * rng.normal(size=n)
+        c = rng.normal(size=n) if real else rng.normal(size=n) + 1j * rng.normal(size=n)
         x_op = c[xy]
         x_op = x_op + x_op.conj().T
         small = basis.conj().T @ x_op @ basis
@@ -105,7 +113,7 @@ def _regular_irrep(group: PermutationGroup, chi: np.ndarray, d: int) -> np.ndarr
         raise ValueError(f"could not split an irrep of dimension {d} of {group.name}")
     u = basis @ q[:, :d]  # (|G|, d) orthonormal, spans one irreducible copy
     # D(g)[i, j] = Σ_y conj(U[y, i]) U[g⁻¹ y, j]
-    mats = np.einsum("yi,gyj->gij", u.conj(), u[mult[inv]], optimize=True)
+    mats = np.einsum("yi,gyj->gij", u.conj(), u[mult[inv]], optimize=True).astype(np.complex128)
     trace_err = np.abs(np.einsum("gii->g", mats) - chi).max()
     unit_err = np.abs(np.einsum("gki,gkj->gij", mats.conj(), mats) - np.eye(d)).max()
     if trace_err > IRREP_TOLERANCE or unit_err > IRREP_TOLERANCE:

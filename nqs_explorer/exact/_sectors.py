@@ -34,8 +34,6 @@ from ._table import Sector, SectorSpectrum
 
 #: ``max |T_g H T_g⁻¹ - H|`` (relative to ``max |H|``) above which ``g`` is not a symmetry.
 COMMUTATION_TOLERANCE = 1e-9
-#: Reduced sectors up to this size are diagonalised densely.
-DENSE_SECTOR = 400
 #: Rows of the (states x |G|) key table computed at once.
 _CHUNK_ENTRIES = 1 << 22
 
@@ -268,7 +266,10 @@ def _solve_sector(h_cols, orbits, group, c, k, want_vector, rows, n_full) -> Sec
     stab_sum = orbits.stab.astype(np.complex128) @ mats.reshape(n_group, d * d)
     gram = (d / n_group) * np.conj(stab_sum.reshape(-1, d, d))
     gram = 0.5 * (gram + np.conj(np.swapaxes(gram, 1, 2)))
-    lam, q = np.linalg.eigh(gram)
+    if d == 1:  # the Bloch vector: no eigensolver needed
+        lam, q = gram.real.reshape(-1, 1), np.ones((len(gram), 1, 1), dtype=np.complex128)
+    else:
+        lam, q = np.linalg.eigh(gram)
     r_idx, j_idx = np.nonzero(lam > 0.5 * d / n_group)
     n_sec = len(r_idx)
     if n_sec == 0:
@@ -293,11 +294,8 @@ def _solve_sector(h_cols, orbits, group, c, k, want_vector, rows, n_full) -> Sec
     if np.abs(reduced.imag).max() <= 1e-14 * max(1.0, np.abs(reduced).max()):
         reduced = sp.csr_matrix(reduced.real)
     n_levels = min(k, n_sec)
-    if n_sec <= DENSE_SECTOR:
-        w, v = np.linalg.eigh(reduced.toarray())
-        energies, vecs = w[:n_levels], v[:, :n_levels]
-    else:
-        energies, vecs = lowest_eigenpairs(reduced, n_levels, True)
+    result = lowest_eigenpairs(reduced, n_levels, want_vector)
+    energies, vecs = result if want_vector else (result, None)
     ground = None
     if want_vector:
         ground = np.zeros(n_full, dtype=np.complex128)
