@@ -87,9 +87,16 @@ def sector_spectrum(
         >>> hi = nqx.hilbert.Spin(0.5, 4)
         >>> s = hi.all_states()
         >>> zz = sum(s[:, i] * s[:, j] for i, j in chain.edges())
-        >>> spec = sector_spectrum(np.diag(zz), chain.translation_group(), hilbert=hi)
-        >>> spec.dims.tolist(), spec.ground_energies.tolist()
-        ([6, 3, 4, 3], [-4.0, 0.0, -4.0, 0.0])
+        >>> spec = sector_spectrum(np.diag(zz), chain.translation_group(), k=2, hilbert=hi)
+        >>> spec
+        SectorSpectrum(T(4), 16 states, k=2)
+            #  irrep    d      dim  lowest energies
+            0  k=0      1        6  -4, 0
+            1  k=1/4    1        3  0, 0
+            2  k=1/2    1        4  -4, 0
+            3  k=-1/4   1        3  0, 0
+        >>> spec.ground_sector.label, spec.dims.tolist()
+        ('k=0', [6, 3, 4, 3])
     """
     if not isinstance(group, PermutationGroup):
         raise TypeError(f"group must be a nqs_explorer.group.PermutationGroup, got {group!r}")

@@ -67,6 +67,22 @@ class SectorSpectrum:
         k: the number of levels asked per sector.
         n_states: dimension of the space that was resolved (all states, or the
             ``total_sz`` sector); equals ``Σ_χ dim``.
+
+    Example:
+        >>> import numpy as np
+        >>> import nqs_explorer as nqx
+        >>> from nqs_explorer.exact import sector_spectrum
+        >>> ring = nqx.graph.Chain(4)
+        >>> hi = nqx.hilbert.Spin(0.5, 4)
+        >>> s = hi.all_states()
+        >>> zz = sum(s[:, i] * s[:, j] for i, j in ring.edges())
+        >>> spec = sector_spectrum(np.diag(zz), ring.space_group(), k=6, hilbert=hi)
+        >>> [(r.label, r.irrep_dim, r.dim) for r in spec]
+        [("k=0 A'", 1, 6), ("k=0 A''", 1, 0), ("k=1/2 A'", 1, 3), ("k=1/2 A''", 1, 1), ('k=1/4 A', 2, 6)]
+        >>> spec["k=1/4 A"].energies  # each level once; it is 2-fold degenerate
+        array([0., 0., 0.])
+        >>> len(spec.all_energies()) == spec.n_states == 16
+        True
     """
 
     rows: tuple[Sector, ...]

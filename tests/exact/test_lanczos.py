@@ -82,3 +82,24 @@ def test_netket_parity_heisenberg_square():
     np.testing.assert_allclose(lanczos_ed(ours, k=3), np.sort(ref), atol=1e-9)
     # a NetKet operator is accepted as is (it has .hilbert and .to_sparse())
     np.testing.assert_allclose(lanczos_ed(nk_h, k=3), np.sort(ref), atol=1e-9)
+
+
+@pytest.mark.netket
+def test_netket_operator_in_sector_spectrum():
+    """A NetKet operator (its own Spin, local states [+1, -1]) resolves like ours: no
+    reliance on an enumeration order."""
+    nk = pytest.importorskip("netket")
+    from nqs_explorer.exact import sector_spectrum
+
+    g = nqx.graph.Chain(8)
+    nk_graph = nk.graph.Graph(edges=[tuple(map(int, e)) for e in g.edges()])
+    nk_h = nk.operator.Ising(nk.hilbert.Spin(0.5, 8), nk_graph, h=0.6)
+    ours = ising(nqx.hilbert.Spin(0.5, 8), g.edges(), h=0.6)
+    a = sector_spectrum(nk_h, g.space_group(), k=3, compute_eigenvectors=True)
+    b = sector_spectrum(ours, g.space_group(), k=3)
+    np.testing.assert_array_equal(a.dims, b.dims)
+    for ra, rb in zip(a, b):
+        np.testing.assert_allclose(ra.energies, rb.energies, atol=1e-10)
+    dense = nk_h.to_dense()
+    v = a.ground_sector.ground_state
+    np.testing.assert_allclose(dense @ v, a.ground_energy * v, atol=1e-9)
