@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SUITES = ("import", "groups", "models", "latency", "latency_widgets", "memory")
+SUITES = ("import", "groups", "models", "latency", "latency_widgets", "memory", "exact")
 
 
 def import_time(repeats: int = 5) -> list[dict]:
