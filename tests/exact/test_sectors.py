@@ -276,3 +276,20 @@ def test_errors():
         sector_spectrum(h, g.translation_group(), k=0)
     with pytest.raises(TypeError, match="PermutationGroup"):
         sector_spectrum(h, g.translation_group().to_array())
+
+
+def test_spin_one_chain():
+    """Three local states (keys in base 3); the helper's "flip" maps m -> -m (Hermitian)."""
+    g = nqx.graph.Chain(5)
+    hi = nqx.hilbert.Spin(1.0, 5)
+    h = ising(hi, g.edges(), h=0.7)
+    spec = sector_spectrum(h, g.space_group(), k=10**6)
+    assert spec.n_states == 3**5
+    np.testing.assert_allclose(spec.all_energies(), np.linalg.eigvalsh(h.to_dense()), atol=1e-10)
+    zz = ising(hi, g.edges(), h=0.0)  # conserves Σ m
+    spec = sector_spectrum(zz, g.space_group(), k=10**6, total_sz=1)
+    states = hi.all_states()
+    rows = np.flatnonzero(states.sum(axis=1) == 2)
+    assert spec.n_states == len(rows)
+    ref = np.sort(np.diag(zz.to_dense())[rows])
+    np.testing.assert_allclose(spec.all_energies(), ref, atol=1e-10)
