@@ -105,9 +105,12 @@ def sector_spectrum(
     op_hilbert = operator_hilbert(operator)
     if op_hilbert is None and hilbert is None:
         raise TypeError("a plain matrix needs hilbert= (the space whose all_states() it uses)")
-    hilbert = op_hilbert if op_hilbert is not None else hilbert
-    if hilbert is not None and op_hilbert is not None and hilbert.size != op_hilbert.size:
-        raise ValueError(f"hilbert.size {hilbert.size} != operator.hilbert.size")
+    if op_hilbert is not None:
+        if hilbert is not None and hilbert.size != op_hilbert.size:
+            raise ValueError(
+                f"hilbert= has {hilbert.size} sites but operator.hilbert has {op_hilbert.size}"
+            )
+        hilbert = op_hilbert
     n_sites = int(hilbert.size)
     if group.degree != n_sites:
         raise ValueError(

@@ -257,6 +257,8 @@ def test_plain_matrix_with_hilbert():
         np.testing.assert_allclose(ra.energies, rb.energies, atol=1e-10)
     with pytest.raises(TypeError, match="hilbert="):
         sector_spectrum(h.to_sparse(), g.translation_group())
+    with pytest.raises(ValueError, match=r"hilbert= has 5 sites but operator\.hilbert has 6"):
+        sector_spectrum(h, g.translation_group(), hilbert=nqx.hilbert.Spin(0.5, 5))
 
 
 def test_errors():
