@@ -192,7 +192,7 @@ def test_ground_state_vectors_lie_in_their_sector(name, g, group):
 
 @pytest.mark.parametrize(
     ("lat", "kind"),
-    [("Chain6", "translation_group"), ("Chain6", "space_group"), ("Triangular3x3", "point_group")],
+    [("Chain6", "translation_group"), ("Chain6", "space_group")],  # complex χ; 2-D irreps
 )
 def test_symmexpsum_lives_in_the_sector_of_its_character_id(lat, kind):
     """ψ of SymmExpSum(RBM, character_id=c) satisfies P_c ψ = ψ and P_c' ψ = 0 (c' ≠ c)."""
