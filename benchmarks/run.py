@@ -22,7 +22,16 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SUITES = ("import", "groups", "models", "hamiltonians", "latency", "latency_widgets", "memory")
+SUITES = (
+    "import",
+    "groups",
+    "models",
+    "hamiltonians",
+    "exact",
+    "latency",
+    "latency_widgets",
+    "memory",
+)
 
 
 def import_time(repeats: int = 5) -> list[dict]:

@@ -34,6 +34,7 @@ _SUBMODULES = (
     "nn",
     "models",
     "operator",
+    "exact",
     "compute",
     "vqs",
     "sampler",
@@ -51,6 +52,7 @@ __all__ = [
     "cli",
     "compute",
     "driver",
+    "exact",
     "graph",
     "group",
     "hilbert",
@@ -69,6 +71,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from . import (
         compute,
         driver,
+        exact,
         graph,
         group,
         hilbert,

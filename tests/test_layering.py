@@ -18,6 +18,7 @@ LAYERS = [
     ("nqs_explorer.nn", ["matplotlib", "ipywidgets", "netket"]),
     ("nqs_explorer.models", ["matplotlib", "ipywidgets", "netket"]),
     ("nqs_explorer.operator", ["matplotlib", "ipywidgets", "netket"]),
+    ("nqs_explorer.exact", ["flax", "matplotlib", "ipywidgets", "netket"]),
     ("nqs_explorer.compute", ["matplotlib", "ipywidgets", "netket"]),
     ("nqs_explorer.plot", ["ipywidgets", "netket"]),
     ("nqs_explorer.widgets", ["netket"]),
