@@ -18,9 +18,12 @@ from ._results import SymmetryCheck as SymmetryCheck
 from ._results import Timing as Timing
 from ._session import Session as Session
 from ._setup import Setup as Setup
+from ._strategy import KERNEL_MODULES as KERNEL_MODULES
+from ._strategy import orbit_strategy as orbit_strategy
 
 __all__ = [
     "EXACT_MAX_BYTES",
+    "KERNEL_MODULES",
     "ExactState",
     "OrbitResult",
     "ParameterRow",
@@ -31,4 +34,5 @@ __all__ = [
     "Timing",
     "cache_size",
     "compile_count",
+    "orbit_strategy",
 ]

@@ -227,6 +227,7 @@ class SessionBase:
                 state.perms,
                 state.device_characters,
                 module=module,
+                strategy=state.model.resolved_strategy(),
             )
             out = out.real if self._real_output() else out
         else:

@@ -142,8 +142,14 @@ def build_model(setup, lattice, hilbert, group):
     module = spec.build(hilbert, lattice, **values)
     if setup.symmetrize:
         from ..nn.blocks import SymmExpSum
+        from ._strategy import orbit_strategy
 
-        module = SymmExpSum(module=module, symm_group=group, character_id=setup.character_id)
+        module = SymmExpSum(
+            module=module,
+            symm_group=group,
+            character_id=setup.character_id,
+            strategy=orbit_strategy(module),
+        )
     return module
 
 

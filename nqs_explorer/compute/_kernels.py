@@ -26,9 +26,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..nn.blocks._symmexpsum import character_logsumexp, orbit_log_terms
+from ..nn.blocks import character_logsumexp, orbit_log_terms
 from ._results import Timing
 from ._sharding import map_sharded, sharded_sample
+from ._strategy import orbit_strategy
 
 #: Most compiled executables kept; the least recently used ones are dropped beyond it.
 MAX_EXECUTABLES = 512
@@ -228,18 +229,23 @@ def log_psi(variables, x: jax.Array, *, model) -> jax.Array:
     return map_sharded(lambda batch: model.apply(variables, batch), x)
 
 
-def symm_log_psi(variables, x, perms, characters, *, module) -> jax.Array:
+def symm_log_psi(variables, x, perms, characters, *, module, strategy=None) -> jax.Array:
     """``log ψ(x)`` of ``SymmExpSum(module)`` with traced group and characters.
 
     Args:
         variables: the inner module's variables.
         x: ``(B, N)``; perms ``(|G|, N)`` int; characters ``(|G|,)`` complex.
+        strategy: ``"gather"`` or ``"kernel"``; ``None``: `orbit_strategy` for the
+            default backend (the explorer's per-device choice).
 
     Returns:
         ``(B,)`` complex.
     """
+    strategy = orbit_strategy(module) if strategy is None else strategy
     return map_sharded(
-        lambda batch: _symm_log_sum(orbit_log_terms(module, variables, batch, perms), characters),
+        lambda batch: _symm_log_sum(
+            orbit_log_terms(module, variables, batch, perms, strategy), characters
+        ),
         x,
     )
 

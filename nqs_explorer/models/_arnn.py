@@ -28,8 +28,7 @@ import jax.numpy as jnp
 from flax import linen as nn
 from jax.nn.initializers import zeros
 
-from ..nn._activations import reim_selu
-from ..nn._masked import MaskedConv1D, MaskedConv2D, MaskedDense1D, default_kernel_init
+from ..nn import MaskedConv1D, MaskedConv2D, MaskedDense1D, default_kernel_init, reim_selu
 from ._arnn_checks import (
     _check_extent_and_kernel_2d,
     _check_hilbert,
@@ -115,8 +114,8 @@ def _conditionals_log_psi(module, flat: jax.Array) -> jax.Array:
 class AbstractARNN(nn.Module):
     """Base class of the autoregressive models (a stack of masked layers ``_layers``).
 
-    Provides batch-shape handling, `conditionals_log_psi`, `conditionals`, `conditional`
-    and the normalised ``log ψ`` (`__call__`). Concrete models define the fields and
+    Provides batch-shape handling, `conditionals_log_psi`, `conditionals`, `conditional`,
+    NetKet's `reorder` / `inverse_reorder` and the normalised ``log ψ`` (`__call__`). Concrete models define the fields and
     create ``self._layers`` in ``setup``.
 
     Attributes:
@@ -185,6 +184,45 @@ class AbstractARNN(nn.Module):
         log_psi = jnp.take(_conditionals_log_psi(self, flat), index, axis=1)
         return jnp.exp(self.machine_pow * log_psi.real).reshape(*batch, -1)
 
+    def reorder(self, inputs: jax.Array, axis: int = 0) -> jax.Array:
+        """Transform an array from unordered to ordered layout along ``axis`` (NetKet's).
+
+        An array is *unordered* when its elements along ``axis`` are indexed by site and
+        *ordered* when indexed by autoregressive step. The inputs of `conditionals_log_psi`,
+        `conditionals`, `conditional` and ``__call__`` are unordered. Every model here
+        samples the sites in the order ``0, 1, ..., N-1``, so this is the identity (as for
+        NetKet's ARNN family); a subclass with another order overrides `reorder` and
+        `inverse_reorder` together.
+
+        Args:
+            inputs: an array with unordered layout along ``axis``.
+            axis: the dimension to reorder.
+
+        Returns:
+            The array with ordered layout (``inputs`` itself here).
+
+        Example:
+            >>> import jax.numpy as jnp
+            >>> from nqs_explorer.hilbert import Spin
+            >>> from nqs_explorer.models import ARNNDense
+            >>> model = ARNNDense(hilbert=Spin(0.5, 4), layers=2, features=3)
+            >>> model.apply({}, jnp.arange(4), method=model.reorder)
+            Array([0, 1, 2, 3], dtype=int64)
+        """
+        return inputs
+
+    def inverse_reorder(self, inputs: jax.Array, axis: int = 0) -> jax.Array:
+        """Transform an array from ordered to unordered layout along ``axis``; see `reorder`.
+
+        Args:
+            inputs: an array with ordered layout along ``axis``.
+            axis: the dimension to reorder.
+
+        Returns:
+            The array with unordered layout (``inputs`` itself here).
+        """
+        return inputs
+
     def __call__(self, x: jax.Array) -> jax.Array:
         """Normalised log-amplitude ``log ψ(σ) = Σ_i log ψ_i(σ_i | σ_<i)``.
 
@@ -241,7 +279,8 @@ class ARNNConv1D(AbstractARNN):
     Attributes:
         hilbert: the Hilbert space (``N = hilbert.size`` sites).
         layers, features: as `ARNNDense`.
-        kernel_size: kernel length ``k``, with ``(k - 1) d < N``.
+        kernel_size: kernel length ``k``; a kernel longer than the chain is accepted, as
+            in NetKet (the taps beyond the chain only read the zero padding).
         kernel_dilation: dilation ``d`` of the kernel (1).
         activation, use_bias, param_dtype, precision, kernel_init, bias_init, machine_pow:
             as `ARNNDense`.
@@ -274,8 +313,9 @@ class ARNNConv2D(AbstractARNN):
     Attributes:
         hilbert: the Hilbert space, ``hilbert.size = Lx * Ly``.
         layers, features: as `ARNNDense`.
-        kernel_size: ``(h, w)``, rows and columns of the kernel (typically ``h = w//2 + 1``),
-            with ``h <= Lx`` and ``w <= Ly``.
+        kernel_size: ``(h, w)``, rows and columns of the kernel (typically ``h = w//2 + 1``);
+            a kernel larger than the lattice is accepted, as in NetKet (the taps beyond the
+            lattice only read the zero padding).
         kernel_dilation: ``(dh, dw)`` (``(1, 1)``).
         activation, use_bias, param_dtype, precision, kernel_init, bias_init, machine_pow:
             as `ARNNDense`.

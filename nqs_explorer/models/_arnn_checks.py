@@ -66,14 +66,11 @@ def _check_layers_and_features(module) -> None:
 
 
 def _check_kernel_1d(module) -> None:
-    name, n_sites = type(module).__name__, module.hilbert.size
+    # A kernel longer than the chain is accepted, as NetKet does: its extra taps only read
+    # the zero padding (their parameters get no gradient).
+    name = type(module).__name__
     kernel_size = _positive_int("kernel_size", module.kernel_size, name)
     dilation = _positive_int("kernel_dilation", module.kernel_dilation, name)
-    if (kernel_size - 1) * dilation >= n_sites:
-        raise ValueError(
-            f"{name}: kernel_size {kernel_size} with kernel_dilation {dilation} spans "
-            f"{(kernel_size - 1) * dilation + 1} sites, larger than the chain of {n_sites} sites"
-        )
     object.__setattr__(module, "kernel_size", kernel_size)
     object.__setattr__(module, "kernel_dilation", dilation)
 
@@ -96,15 +93,9 @@ def _check_extent_and_kernel_2d(module) -> None:
                 f"hilbert.size={n_sites}"
             )
         object.__setattr__(module, "extent", extent)
+    # A kernel larger than the lattice is accepted, as NetKet does: its extra taps only read
+    # the zero padding (their parameters get no gradient).
     kernel = _int_pair("kernel_size", module.kernel_size, name)
     dilation = _int_pair("kernel_dilation", module.kernel_dilation, name)
-    (lx, ly), (h, w), (dh, dw) = extent, kernel, dilation
-    # Beyond these bounds some kernel taps never reach a lattice site (dead parameters).
-    if h > lx or w > ly or (h - 1) * dh >= lx or (w // 2) * dw >= ly:
-        raise ValueError(
-            f"{name}: kernel_size {kernel} with kernel_dilation {dilation} is larger than "
-            f"the {lx}x{ly} lattice (extent {extent}); need h <= {lx}, w <= {ly} and the "
-            "dilated kernel inside the lattice"
-        )
     object.__setattr__(module, "kernel_size", kernel)
     object.__setattr__(module, "kernel_dilation", dilation)

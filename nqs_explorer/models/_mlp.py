@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 
 from ..nn import Dense
+from ..nn.blocks import orbit_dense
 
 DType = Any
 
@@ -105,6 +106,7 @@ class MLP(nn.Module):
     NetKet's ``models.MLP``: hidden dense layers with ``hidden_activations`` (gelu), then a
     one-feature output layer (no bias by default) and ``output_activation``; the default
     is a single linear layer. Parameter tree ``MLP_0/Dense_i/{kernel, bias}`` as NetKet.
+    Implements `nqs_explorer.nn.blocks.OrbitLogTerms` (`orbit_log_terms`).
 
     Attributes:
         hidden_dims: features of each hidden layer (an int or a tuple).
@@ -154,3 +156,43 @@ class MLP(nn.Module):
             bias_init=self.bias_init,
         )(x)
         return out.squeeze(-1)
+
+    @nn.nowrap
+    def orbit_log_terms(self, variables, x: jax.Array, perms: jax.Array) -> jax.Array:
+        """``(B, |G|)`` ``log ψ_θ(x[:, perms[g]])`` with the first layer from permuted kernels.
+
+        The first `Dense` call is replaced by one product with the ``|G|`` permuted
+        kernels; the later layers run unchanged on the ``(B, |G|, H)`` block. Equal to
+        rounding to ``self.apply(variables, x[:, perms])`` (the module is unbound).
+
+        Args:
+            variables: ``{"params": ...}`` of this MLP.
+            x: ``(B, N)`` configurations.
+            perms: ``(|G|, N)`` permutations (may be traced).
+        """
+        params = variables["params"]
+        first = params["MLP_0"]["Dense_0"]
+        hidden = orbit_dense(x, perms, first["kernel"], first.get("bias"), self.precision)
+        replaced = []
+
+        def first_dense(next_fun, args, kwargs, context):
+            if (
+                not replaced
+                and context.method_name == "__call__"
+                and isinstance(context.module, Dense)
+            ):
+                replaced.append(context.module.name)
+                return hidden
+            return next_fun(*args, **kwargs)
+
+        # The rest of the MLP runs unchanged on (B, |G|, H): every later layer is batched.
+        with nn.intercept_methods(first_dense):
+            terms = self.apply({"params": params}, x)
+        if replaced != ["Dense_0"]:  # pragma: no cover - guards a change of MLP's layout
+            raise RuntimeError(f"MLP's first dense layer is {replaced}, expected Dense_0")
+        return terms
+
+    @nn.nowrap
+    def orbit_term_width(self, variables) -> int:
+        """Features ``H`` of the first layer: the width of the ``(B, |G|, H)`` block."""
+        return int(variables["params"]["MLP_0"]["Dense_0"]["kernel"].shape[-1])

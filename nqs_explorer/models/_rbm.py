@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 
 from ..nn import Dense, log_cosh
+from ..nn.blocks import orbit_dense_sum_terms
 
 DType = Any
 
@@ -34,6 +35,9 @@ class RBM(nn.Module):
         use_visible_bias: include the visible bias ``a``.
         precision: precision of the matrix products (see ``jax.lax.Precision``).
         kernel_init, hidden_bias_init, visible_bias_init: initializers (normal, std 0.01).
+
+    Implements `nqs_explorer.nn.blocks.OrbitLogTerms`: `SymmExpSum` can evaluate its
+    ``|G|`` orbit terms from permuted kernels (`orbit_log_terms`).
 
     Example:
         >>> import jax, jax.numpy as jnp
@@ -90,3 +94,32 @@ class RBM(nn.Module):
                 x.astype(dtype), visible_bias.astype(dtype), precision=self.precision
             )
         return out
+
+    @nn.nowrap
+    def orbit_log_terms(self, variables, x: jax.Array, perms: jax.Array) -> jax.Array:
+        """``(B, |G|)`` ``log ψ_θ(x[:, perms[g]])`` from permuted kernels (no gathered batch).
+
+        Equal to rounding to ``self.apply(variables, x[:, perms])``; the module is unbound
+        and ``variables`` its variables (see `nqs_explorer.nn.blocks.OrbitLogTerms`).
+
+        Args:
+            variables: ``{"params": ...}`` of this RBM.
+            x: ``(B, N)`` configurations.
+            perms: ``(|G|, N)`` permutations (may be traced).
+        """
+        params = variables["params"]
+        dense = params["Dense"]
+        return orbit_dense_sum_terms(
+            x,
+            perms,
+            dense["kernel"],
+            dense["bias"] if self.use_hidden_bias else None,
+            params.get("visible_bias") if self.use_visible_bias else None,
+            self.activation,
+            self.precision,
+        )
+
+    @nn.nowrap
+    def orbit_term_width(self, variables) -> int:
+        """Hidden units ``M``: the width of the ``(B, |G|, M)`` block of `orbit_log_terms`."""
+        return int(variables["params"]["Dense"]["kernel"].shape[-1])

@@ -248,7 +248,8 @@ def _build_deepset(hilbert, lattice, values):
     )
 
 
-def _check_lattice_dims(name: str, lattice, ndim: int, kernel) -> None:
+def _check_lattice_dims(name: str, lattice, ndim: int) -> None:
+    # A kernel larger than the lattice is accepted, as NetKet does (zero padding).
     if lattice is None:
         return
     if int(lattice.ndim) != ndim or int(lattice.n_sublattices) != 1:
@@ -257,16 +258,12 @@ def _check_lattice_dims(name: str, lattice, ndim: int, kernel) -> None:
             f"{lattice.kind} ({lattice.ndim}D, {lattice.n_sublattices} sites per cell); "
             "use FastARNNDense for other lattices"
         )
-    extent = tuple(int(e) for e in lattice.extent)
-    kernel = tuple(kernel) if isinstance(kernel, tuple) else (kernel,)
-    if any(k > e for k, e in zip(kernel, extent)):
-        raise ValueError(f"{name}: kernel_size {kernel} is larger than the lattice extent {extent}")
 
 
 def _ar_builder(class_name: str, ndim: int | None):
     def build(hilbert, lattice, values):
         if ndim is not None:
-            _check_lattice_dims(class_name, lattice, ndim, values.get("kernel_size"))
+            _check_lattice_dims(class_name, lattice, ndim)
         cls = getattr(importlib.import_module("nqs_explorer.models"), class_name)
         kwargs = {"hilbert": hilbert, "param_dtype": _dtype(values), **values}
         fields = {f.name for f in dataclasses.fields(cls)}

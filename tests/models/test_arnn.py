@@ -314,37 +314,12 @@ BAD_FIELDS = [
         r"extent \(3, 3\) has 9 sites but hilbert.size=12",
     ),
     (
-        models.FastARNNConv2D,
-        Spin(0.5, 6),
-        {"kernel_size": (3, 3), "extent": (2, 3)},
-        r"kernel_size \(3, 3\) .* larger than the 2x3 lattice",
-    ),
-    (
-        models.FastARNNConv2D,
-        Spin(0.5, 6),
-        {"kernel_size": (2, 4), "extent": (3, 2)},
-        r"kernel_size \(2, 4\) .* larger than the 3x2 lattice",
-    ),
-    (
-        models.ARNNConv2D,
-        Spin(0.5, 9),
-        {"kernel_size": (2, 3), "kernel_dilation": (3, 1)},
-        r"kernel_dilation \(3, 1\) is larger than the 3x3 lattice",
-    ),
-    (
         models.ARNNConv2D,
         Spin(0.5, 9),
         {"kernel_size": (2, 0)},
         "kernel_size must be a pair of positive integers|kernel_size must be a positive integer",
     ),
     (models.ARNNConv2D, Spin(0.5, 9), {"kernel_size": (1, 2, 3)}, "kernel_size must be a pair"),
-    (
-        models.FastARNNConv1D,
-        Spin(0.5, 4),
-        {"kernel_size": 5},
-        "spans 5 sites, larger than the chain of 4 sites",
-    ),
-    (models.ARNNConv1D, Spin(0.5, 4), {"kernel_size": 3, "kernel_dilation": 2}, "spans 5 sites"),
     (
         models.ARNNDense,
         Spin(0.5, 4),
@@ -368,6 +343,33 @@ def test_bad_fields_raise_clear_errors(cls, hilbert, fields, match):
     kwargs = {"hilbert": hilbert, "layers": 2, "features": 4, **fields}
     with pytest.raises(ValueError, match=match):
         cls(**kwargs)
+
+
+# Kernels larger than the lattice (formerly refused): NetKet accepts them, the extra taps
+# only read the zero padding.
+LARGE_KERNELS = [
+    (models.FastARNNConv2D, Spin(0.5, 6), {"kernel_size": (3, 3), "extent": (2, 3)}),
+    (models.FastARNNConv2D, Spin(0.5, 6), {"kernel_size": (2, 4), "extent": (3, 2)}),
+    (models.ARNNConv2D, Spin(0.5, 9), {"kernel_size": (2, 3), "kernel_dilation": (3, 1)}),
+    (models.FastARNNConv1D, Spin(0.5, 4), {"kernel_size": 5}),
+    (models.ARNNConv1D, Spin(0.5, 4), {"kernel_size": 3, "kernel_dilation": 2}),
+]
+
+
+@pytest.mark.parametrize(("cls", "hilbert", "fields"), LARGE_KERNELS)
+def test_kernels_larger_than_the_lattice_are_accepted_and_normalised(cls, hilbert, fields):
+    model = cls(hilbert=hilbert, layers=2, features=3, **fields)
+    states = hilbert.all_states()
+    variables = random_variables(model, states[:1], rng=1, scale=0.5)
+    log_psi = np.asarray(jax.jit(model.apply)(variables, states))
+    assert np.ptp(log_psi) > 0.1
+    assert abs(np.sum(np.exp(2 * log_psi)) - 1) < 1e-12
+    # autoregressive: conditional i depends on the sites before i only
+    p = jax.jit(lambda v, x: model.apply(v, x, method=model.conditionals))(variables, states)
+    flipped = states.copy()
+    flipped[:, -1] *= -1
+    p_flipped = model.apply(variables, flipped, method=model.conditionals)
+    np.testing.assert_allclose(p[:, :-1], p_flipped[:, :-1], rtol=0, atol=1e-14)
 
 
 def test_not_a_hilbert_space():

@@ -96,29 +96,93 @@ def test_fast_conditionals_match_netket_step_by_step(name, n_sites, extra):
     theirs, ours = _pair(name, n_sites, extra, 1, jnp.complex128)
     params = _random_params(theirs, n_sites, seed=2)
     x = np.random.default_rng(3).choice(Spin(1, n_sites).local_states, (5, n_sites))
-
-    def steps(model, x):
-        # A zero cache of the shapes `init` gives (NetKet's way; ours would also create
-        # one in `apply`). eval_shape avoids compiling the random initialisers.
-        shapes = jax.eval_shape(
-            lambda x: model.init(jax.random.PRNGKey(0), x, 0, method=model.conditional), x
-        )
-        cache = jax.tree_util.tree_map(lambda a: jnp.zeros(a.shape, a.dtype), shapes["cache"])
-
-        def step(cache, index):
-            p, state = model.apply(
-                {"params": params, "cache": cache},
-                x,
-                index,
-                method=model.conditional,
-                mutable=["cache"],
-            )
-            return state["cache"], p
-
-        return jax.lax.scan(step, cache, jnp.arange(n_sites))[1]
-
-    p_nk, p = jax.jit(lambda x: (steps(theirs, x), steps(ours, x)))(x)
+    p_nk, p = jax.jit(lambda x: (_steps(theirs, params, x), _steps(ours, params, x)))(x)
     np.testing.assert_allclose(p, p_nk, rtol=0, atol=1e-13)
+
+
+def _steps(model, params, x):
+    """Conditionals of every site from the fast models' cached ``conditional``, in turn."""
+    # A zero cache of the shapes `init` gives (NetKet's way; ours would also create
+    # one in `apply`). eval_shape avoids compiling the random initialisers.
+    shapes = jax.eval_shape(
+        lambda x: model.init(jax.random.PRNGKey(0), x, 0, method=model.conditional), x
+    )
+    cache = jax.tree_util.tree_map(lambda a: jnp.zeros(a.shape, a.dtype), shapes["cache"])
+
+    def step(cache, index):
+        p, state = model.apply(
+            {"params": params, "cache": cache},
+            x,
+            index,
+            method=model.conditional,
+            mutable=["cache"],
+        )
+        return state["cache"], p
+
+    return jax.lax.scan(step, cache, jnp.arange(x.shape[-1]))[1]
+
+
+# Kernels larger than the lattice: NetKet accepts them (the extra taps read zero padding).
+LARGE_KERNEL_CASES = [
+    ("ARNNConv2D", 9, {"kernel_size": (5, 5)}),
+    ("FastARNNConv2D", 9, {"kernel_size": (5, 5)}),
+    ("FastARNNConv2D", 9, {"kernel_size": (3, 3), "kernel_dilation": (2, 3)}),
+    ("ARNNConv1D", 4, {"kernel_size": 7}),
+    ("FastARNNConv1D", 4, {"kernel_size": 3, "kernel_dilation": 3}),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "n_sites", "extra"),
+    LARGE_KERNEL_CASES,
+    ids=[f"{name}-{extra}" for name, _, extra in LARGE_KERNEL_CASES],
+)
+def test_kernel_larger_than_the_lattice_matches_netket(name, n_sites, extra):
+    theirs, ours = _pair(name, n_sites, extra, 0.5, jnp.float64, features=3)
+    params = _random_params(theirs, n_sites, seed=5)
+    our_shapes = jax.eval_shape(ours.init, jax.random.PRNGKey(0), jnp.ones((1, n_sites)))
+    assert jax.tree_util.tree_map(jnp.shape, our_shapes["params"]) == jax.tree_util.tree_map(
+        jnp.shape, params
+    )
+    x = Spin(0.5, n_sites).all_states()
+
+    @jax.jit
+    def both(params, x):
+        return [
+            (m.apply({"params": params}, x), m.apply({"params": params}, x, method=m.conditionals))
+            for m in (theirs, ours)
+        ]
+
+    (log_psi_nk, cond_nk), (log_psi, cond) = both(params, x)
+    assert np.ptp(np.asarray(log_psi)) > 0.1
+    np.testing.assert_allclose(log_psi, log_psi_nk, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(cond, cond_nk, rtol=0, atol=1e-13)
+    assert abs(np.sum(np.exp(2 * np.asarray(log_psi))) - 1) < 1e-12
+    if name.startswith("Fast"):
+        p_nk, p = jax.jit(lambda x: (_steps(theirs, params, x), _steps(ours, params, x)))(x[::3])
+        np.testing.assert_allclose(p, p_nk, rtol=0, atol=1e-13)
+
+
+@pytest.mark.parametrize(("name", "n_sites", "extra"), CASES, ids=[c[0] for c in CASES])
+def test_reorder_and_inverse_reorder_match_netket(name, n_sites, extra):
+    """NetKet's ARNNs sample in the site order (reorder is the identity); so do ours."""
+    theirs, ours = _pair(name, n_sites, extra, 0.5, jnp.float64)
+    params = _random_params(theirs, n_sites)
+    x = np.random.default_rng(0).standard_normal((3, n_sites, 2))
+    for method in ("reorder", "inverse_reorder"):
+        # the sampler's use: which site is sampled at each step
+        steps = [
+            np.asarray(m.apply({"params": params}, jnp.arange(n_sites), method=method))
+            for m in (theirs, ours)
+        ]
+        np.testing.assert_array_equal(steps[1], steps[0])
+        for axis in (0, 1, -1):
+            expected = theirs.apply({"params": params}, x, axis=axis, method=method)
+            out = ours.apply({"params": params}, x, axis=axis, method=method)
+            np.testing.assert_array_equal(out, expected)
+            assert out.shape == x.shape
+    ordered = ours.apply({}, x, 1, method=ours.reorder)
+    np.testing.assert_array_equal(ours.apply({}, ordered, 1, method=ours.inverse_reorder), x)
 
 
 @pytest.mark.slow

@@ -111,16 +111,13 @@ def test_build_checks_the_lattice():
     hi = Spin(0.5, 9)
     with pytest.raises(ValueError, match="9 sites but the lattice has 16"):
         ARCHITECTURES["RBM"].build(hi, nqx.graph.Square(4))
-    with pytest.raises(
-        ValueError, match=r"kernel_size \(4, 4\) is larger than the lattice extent \(3, 3\)"
-    ):
-        ARCHITECTURES["FastARNNConv2D"].build(hi, nqx.graph.Square(3), kernel_size=(4, 4))
+    # kernels larger than the lattice are accepted, as NetKet accepts them (zero padding)
+    model = ARCHITECTURES["FastARNNConv2D"].build(hi, nqx.graph.Square(3), kernel_size=(4, 4))
+    assert (model.kernel_size, model.extent) == ((4, 4), (3, 3))
     with pytest.raises(ValueError, match="needs a 2D lattice with one site per unit cell"):
         ARCHITECTURES["ARNNConv2D"].build(Spin(0.5, 6), nqx.graph.Chain(6))
-    with pytest.raises(
-        ValueError, match=r"kernel_size \(7,\) is larger than the lattice extent \(6,\)"
-    ):
-        ARCHITECTURES["FastARNNConv1D"].build(Spin(0.5, 6), nqx.graph.Chain(6), kernel_size=7)
+    model = ARCHITECTURES["FastARNNConv1D"].build(Spin(0.5, 6), nqx.graph.Chain(6), kernel_size=7)
+    assert model.kernel_size == 7
     with pytest.raises(ValueError, match="needs a lattice"):
         ARCHITECTURES["DeepSetMLP"].build(hi, encoding="occupied_coordinates")
 

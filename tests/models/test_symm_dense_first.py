@@ -242,17 +242,22 @@ def test_parameters_identical_and_module_hashable(rng):
     assert a != SymmExpSum(RBM(alpha=2), group, strategy="gather")
 
 
-def test_auto_resolution_per_backend(monkeypatch):
+def test_auto_resolution_is_the_protocol_on_every_backend(monkeypatch):
+    """ "auto" takes kernels exactly for modules implementing the orbit protocol.
+
+    Which modules are worth kernels on which device is the compute layer's table
+    (`nqs_explorer.compute.orbit_strategy`, tests/compute/test_strategy.py).
+    """
     group = nqx.graph.Chain(4).translation_group()
     rbm, mlp = SymmExpSum(RBM(), group), SymmExpSum(MLP(), group)
     deepset = SymmExpSum(DeepSetMLP(), group)
-    monkeypatch.setattr(jax, "default_backend", lambda: "cpu")
-    assert (rbm.resolved_strategy(), mlp.resolved_strategy()) == ("kernel", "gather")
-    assert deepset.resolved_strategy() == "gather"
-    monkeypatch.setattr(jax, "default_backend", lambda: "gpu")
-    assert (rbm.resolved_strategy(), mlp.resolved_strategy()) == ("kernel", "kernel")
-    assert deepset.resolved_strategy() == "gather"
+    for backend in ("cpu", "gpu"):
+        monkeypatch.setattr(jax, "default_backend", lambda backend=backend: backend)
+        assert (rbm.resolved_strategy(), mlp.resolved_strategy()) == ("kernel", "kernel")
+        assert deepset.resolved_strategy() == "gather"
+        assert SymmExpSum(_SubRBM(), group).resolved_strategy() == "gather"
     assert SymmExpSum(RBM(), group, strategy="gather").resolved_strategy() == "gather"
+    assert SymmExpSum(MLP(), group, strategy="gather").resolved_strategy() == "gather"
 
 
 def test_forced_zero_is_rounding_level_with_kernels():

@@ -63,14 +63,15 @@ def test_architecture_change_regenerates_controls(state):
     assert "autoregressive, normalised" in text_of(builder.summary.value)
 
 
-def test_kernel_larger_than_lattice_keeps_last_model(ar_state):
+def test_kernel_larger_than_lattice_is_accepted_and_out_of_range_keeps_last_model(ar_state):
     builder = ModelBuilder(ar_state)
+    builder.hyperparameters["kernel_size"].value = "5, 5"  # NetKet accepts it: zero padding
+    assert ar_state.session.model.kernel_size == (5, 5)
+    assert ar_state.session.variables["params"]["_layers_0"]["kernel"].shape[:2] == (5, 5)
     variables = ar_state.session.variables
-    builder.hyperparameters["kernel_size"].value = "5, 5"
-    assert "kernel_size (5, 5) is larger than the lattice extent (3, 3)" in text_of(
-        builder.message.value
-    )
-    assert builder.hyperparameters["kernel_size"].value == "3, 3"
+    builder.hyperparameters["kernel_size"].value = "17, 17"
+    assert "out of range" in text_of(builder.message.value)
+    assert builder.hyperparameters["kernel_size"].value == "5, 5"
     assert ar_state.session.variables is variables
     builder.hyperparameters["kernel_size"].value = "3, x"
     assert "comma-separated ints" in text_of(builder.message.value)

@@ -1,45 +1,70 @@
-"""Orbit log-amplitudes of dense-first modules from |G| permuted kernels (no gathered batch).
+"""Orbit log-amplitudes from |G| permuted kernels (no gathered batch): the protocol and helpers.
 
 For a module whose first layer is dense, ``W^T (T_g σ) = (W_g)^T σ`` with the rows of the
 kernel permuted, ``W_g = W[argsort(perm_g)]``, i.e. ``W_g[k] = W[g(k)]`` since
-``perm_g[j] = g⁻¹(j)`` (docs/ARCHITECTURE.md). The first layer of
-all ``|G|`` terms is then one matrix product of the batch ``(B, N)`` against the
-``(N, |G|·H)`` matrix of permuted kernels, and the ``(B·|G|, N)`` gathered copies of the
-batch that the reference formulation builds are never made.
+``perm_g[j] = g⁻¹(j)`` (docs/ARCHITECTURE.md). The first layer of all ``|G|`` terms is
+then one matrix product of the batch ``(B, N)`` against the ``(N, |G|·H)`` matrix of
+permuted kernels, and the ``(B·|G|, N)`` gathered copies of the batch that the reference
+formulation builds are never made.
 
-An RBM with real ``log cosh`` activations also sums its hidden units as
+A module opts in through the `OrbitLogTerms` protocol (`RBM` and `MLP` implement it in
+`nqs_explorer.models`); `SymmExpSum` checks for the protocol, never for class names. The
+helpers here take kernel arrays only: nn never imports the models.
+
+`orbit_dense_sum_terms` (the RBM's formula) also sums real ``log cosh`` activations as
 ``Σ_j |h_j| - H log 2 + log Π_j (1 + e^{-2|h_j|})``: one logarithm per term instead of
 one per hidden unit. docs/PERFORMANCE.md has the measurements.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, runtime_checkable
 
-import flax.linen as nn
 import jax
 import jax.numpy as jnp
+
+from .._activations import log_cosh
 
 #: At most this many factors ``1 + e^{-2|h|} ∈ (1, 2]`` are multiplied before a log, so the
 #: product stays below 2^limit (float32 overflows above 2^128).
 _PRODUCT_LIMIT = {4: 96, 8: 960}
 
 
-def _dense_first_types() -> tuple[type, type]:
-    # models imports nn: import lazily to keep nn importable on its own.
-    from ...models._mlp import MLP
-    from ...models._rbm import RBM
+@runtime_checkable
+class OrbitLogTerms(Protocol):
+    """A module that evaluates all its orbit terms ``log ψ_θ(T_g x)`` without gathering.
 
-    return RBM, MLP
+    The class that implements the protocol must define both methods itself (a subclass
+    inherits them, but may change what follows the first layer: it opts in by defining
+    them again, e.g. ``orbit_log_terms = RBM.orbit_log_terms``); see
+    `supports_permuted_kernels`. Decorate them with ``flax.linen.nowrap``: they are called
+    on the unbound module with its variables.
+    """
+
+    def orbit_log_terms(self, variables: Mapping, x: jax.Array, perms: jax.Array) -> jax.Array:
+        """``(B, |G|)`` ``log ψ_θ(x[:, perms[g]])``, equal to rounding to the gathered apply.
+
+        Args:
+            variables: the module's variables (``{"params": ...}``).
+            x: ``(B, N)`` configurations.
+            perms: ``(|G|, N)`` permutations (may be traced).
+        """
+        ...
+
+    def orbit_term_width(self, variables: Mapping) -> int:
+        """Values per term of the largest intermediate (``H`` of a ``(B, |G|, H)`` block)."""
+        ...
 
 
 def supports_permuted_kernels(module: Any) -> bool:
-    """Whether ``module`` is a dense-first model this path knows (exactly `RBM` or `MLP`).
+    """Whether ``module`` implements `OrbitLogTerms` (its own class defines both methods).
 
-    Subclasses are excluded: they may change what follows the first layer.
+    Subclasses that do not define the methods again are excluded: they may change what
+    follows the first layer.
     """
-    return type(module) in _dense_first_types()
+    own = vars(type(module))
+    return all(callable(own.get(name)) for name in ("orbit_log_terms", "orbit_term_width"))
 
 
 def inverse_permutations(perms: jax.Array) -> jax.Array:
@@ -75,74 +100,73 @@ def _sum_log_cosh(h: jax.Array) -> jax.Array:
     return jnp.sum(magnitude, axis=-1) + log_tails - n_hidden * log2
 
 
-def _rbm_terms(module, params: Mapping, x: jax.Array, perms: jax.Array) -> jax.Array:
-    """``(B, |G|)`` ``log ψ_θ(T_g x)`` of an `RBM` (its formula, kernels permuted)."""
-    from .._activations import log_cosh
+def orbit_dense(
+    x: jax.Array, perms: jax.Array, kernel: jax.Array, bias: jax.Array | None, precision=None
+) -> jax.Array:
+    """Dense layer ``(T_g x) @ kernel + bias`` for every ``g``: ``(B, |G|, H)``.
 
-    dense = params["Dense"]
-    kernel = dense["kernel"]
+    One product of ``x`` ``(B, N)`` with the ``(N, |G|·H)`` permuted kernels, in the
+    promoted dtype of ``x`` and ``kernel``.
+    """
+    compute = jnp.result_type(x.dtype, kernel.dtype)
+    n_sites, n_hidden = kernel.shape
+    columns = permuted_kernels(kernel, perms).astype(compute).reshape(n_sites, -1)
+    hidden = jnp.dot(x.astype(compute), columns, precision=precision)
+    hidden = hidden.reshape(x.shape[0], perms.shape[0], n_hidden)
+    if bias is not None:
+        hidden = hidden + bias.astype(compute)
+    return hidden
+
+
+def orbit_dense_sum_terms(
+    x: jax.Array,
+    perms: jax.Array,
+    kernel: jax.Array,
+    hidden_bias: jax.Array | None,
+    visible_bias: jax.Array | None,
+    activation: Callable[[jax.Array], jax.Array],
+    precision=None,
+) -> jax.Array:
+    """``Σ_j act((T_g x) @ W + b)_j + (T_g x) · a`` for every ``g``: ``(B, |G|)``.
+
+    The RBM's formula (NetKet's order of promotion), from its arrays: ``kernel`` ``W``
+    ``(N, H)``, ``hidden_bias`` ``b`` ``(H,)`` and ``visible_bias`` ``a`` ``(N,)`` (either
+    bias may be ``None``). The visible term rides along as one more column of the single
+    product; real `log_cosh` uses the fused sum (one log per term).
+    """
+    x = jnp.asarray(x)
     compute = jnp.result_type(x.dtype, kernel.dtype)
     n_sites, n_hidden = kernel.shape
     n_group = perms.shape[0]
     inverse = inverse_permutations(perms)
     columns = _gathered_rows(kernel, inverse).astype(compute)  # (N, |G|, H)
-    visible = params.get("visible_bias") if module.use_visible_bias else None
     # The visible term x·a_g rides along as one more column of the same product.
-    merged = visible is not None and jnp.result_type(compute, visible.dtype) == compute
+    merged = visible_bias is not None and jnp.result_type(compute, visible_bias.dtype) == compute
     if merged:
-        extra = visible[inverse].T[:, :, None]  # (N, |G|, 1)
+        extra = visible_bias[inverse].T[:, :, None]  # (N, |G|, 1)
         columns = jnp.concatenate([columns, extra.astype(compute)], axis=-1)
     width = columns.shape[-1]
     out = jnp.dot(
-        x.astype(compute), columns.reshape(n_sites, n_group * width), precision=module.precision
+        x.astype(compute), columns.reshape(n_sites, n_group * width), precision=precision
     ).reshape(x.shape[0], n_group, width)
     hidden = out[..., :n_hidden]
-    if module.use_hidden_bias:
-        hidden = hidden + dense["bias"].astype(compute)
-    if module.activation is log_cosh and hidden.dtype in (jnp.float32, jnp.float64):
+    if hidden_bias is not None:
+        hidden = hidden + hidden_bias.astype(compute)
+    if activation is log_cosh and hidden.dtype in (jnp.float32, jnp.float64):
         terms = _sum_log_cosh(hidden)
     else:
-        terms = jnp.sum(module.activation(hidden), axis=-1)
+        terms = jnp.sum(activation(hidden), axis=-1)
     if merged:
         terms = terms + out[..., n_hidden].astype(terms.dtype)
-    elif visible is not None:
-        dtype = jnp.result_type(terms.dtype, visible.dtype)
-        table = visible[inverse].T  # (N, |G|)
-        terms = terms + jnp.dot(x.astype(dtype), table.astype(dtype), precision=module.precision)
-    return terms
-
-
-def _mlp_terms(module, params: Mapping, x: jax.Array, perms: jax.Array) -> jax.Array:
-    """``(B, |G|)`` ``log ψ_θ(T_g x)`` of an `MLP`: its first `Dense` call is replaced."""
-    from .._dense import Dense
-
-    first = params["MLP_0"]["Dense_0"]
-    kernel = first["kernel"]
-    compute = jnp.result_type(x.dtype, kernel.dtype)
-    n_sites, n_hidden = kernel.shape
-    columns = permuted_kernels(kernel, perms).astype(compute).reshape(n_sites, -1)
-    hidden = jnp.dot(x.astype(compute), columns, precision=module.precision)
-    hidden = hidden.reshape(x.shape[0], perms.shape[0], n_hidden)
-    if "bias" in first:
-        hidden = hidden + first["bias"].astype(compute)
-    replaced = []
-
-    def first_dense(next_fun, args, kwargs, context):
-        if not replaced and context.method_name == "__call__" and isinstance(context.module, Dense):
-            replaced.append(context.module.name)
-            return hidden
-        return next_fun(*args, **kwargs)
-
-    # The rest of the MLP runs unchanged on (B, |G|, H): every later layer is batched.
-    with nn.intercept_methods(first_dense):
-        terms = module.apply({"params": params}, x)
-    if replaced != ["Dense_0"]:  # pragma: no cover - guards a change of MLP's layout
-        raise RuntimeError(f"MLP's first dense layer is {replaced}, expected Dense_0")
+    elif visible_bias is not None:
+        dtype = jnp.result_type(terms.dtype, visible_bias.dtype)
+        table = visible_bias[inverse].T  # (N, |G|)
+        terms = terms + jnp.dot(x.astype(dtype), table.astype(dtype), precision=precision)
     return terms
 
 
 def permuted_kernel_log_terms(module, variables: Mapping, x: jax.Array, perms) -> jax.Array:
-    """``log ψ_θ(T_g x)`` for every ``g`` without gathering the batch.
+    """``log ψ_θ(T_g x)`` for every ``g`` without gathering the batch (`OrbitLogTerms`).
 
     Equal (to rounding) to ``module.apply(variables, x[:, perms])``. Rounding differs
     from that reference: a configuration fixed by several ``g`` gets terms that agree to
@@ -150,7 +174,7 @@ def permuted_kernel_log_terms(module, variables: Mapping, x: jax.Array, perms) -
     comes out at rounding level (log ≈ scale − 36) instead of ``-inf``.
 
     Args:
-        module: an unbound `RBM` or `MLP` (see `supports_permuted_kernels`).
+        module: an unbound module implementing `OrbitLogTerms` (such as `RBM` or `MLP`).
         variables: its variables (``{"params": ...}``).
         x: ``(B, N)`` configurations.
         perms: ``(|G|, N)`` permutations, ``T_g x = x[..., perms[g]]`` (may be traced).
@@ -160,16 +184,12 @@ def permuted_kernel_log_terms(module, variables: Mapping, x: jax.Array, perms) -
     """
     if not supports_permuted_kernels(module):
         raise TypeError(
-            "permuted kernels need an RBM or MLP (a module whose first layer is dense), got "
-            f"{type(module).__name__}"
+            "permuted kernels need a module implementing orbit_log_terms / orbit_term_width "
+            f"(a dense-first module such as RBM or MLP), got {type(module).__name__}"
         )
-    rbm_type, _ = _dense_first_types()
-    evaluate = _rbm_terms if type(module) is rbm_type else _mlp_terms
-    return evaluate(module, variables["params"], jnp.asarray(x), jnp.asarray(perms))
+    return module.orbit_log_terms(variables, jnp.asarray(x), jnp.asarray(perms))
 
 
-def first_layer_width(module, params: Mapping) -> int:
-    """Features ``H`` of the first dense layer (the width of the ``(B, |G|, H)`` block)."""
-    rbm_type, _ = _dense_first_types()
-    first = params["Dense"] if type(module) is rbm_type else params["MLP_0"]["Dense_0"]
-    return int(first["kernel"].shape[-1])
+def first_layer_width(module, variables: Mapping) -> int:
+    """Features ``H`` of the ``(B, |G|, H)`` block of an `OrbitLogTerms` module."""
+    return int(module.orbit_term_width(variables))

@@ -27,17 +27,6 @@ STRATEGIES = ("auto", "gather", "kernel")
 #: evaluates the whole batch at once (GPUs want large batches).
 BLOCK_BYTES: dict[str, int] = {"cpu": 8 * 2**20}
 
-#: Per backend, the dense-first modules (by class name) that ``strategy="auto"`` evaluates
-#: with permuted kernels; the others are gathered. From the measurements in
-#: docs/PERFORMANCE.md: on CPU (blocked) the RBM gains from the kernels and its fused
-#: ``log cosh`` sum while the MLP does not; on GPUs the unblocked gather is memory-bound.
-AUTO_KERNEL: dict[str, frozenset[str]] = {
-    "cpu": frozenset({"RBM"}),
-    "gpu": frozenset({"RBM", "MLP"}),
-    "cuda": frozenset({"RBM", "MLP"}),
-    "rocm": frozenset({"RBM", "MLP"}),
-}
-
 
 def character_logsumexp(log_terms: jax.Array, weights: jax.Array, *, real: bool) -> jax.Array:
     """Stable ``log Σ_g w_g exp(l_g)`` over the leading axis, for any (complex) weights.
@@ -99,15 +88,15 @@ def map_blocks(fn, x: jax.Array, rows: int | None) -> jax.Array:
     return out.reshape(n_blocks * rows, *out.shape[2:])[:n]
 
 
-def auto_strategy(module, backend: str | None = None) -> str:
+def auto_strategy(module) -> str:
     """``"kernel"`` or ``"gather"``: what ``strategy="auto"`` picks for ``module``.
 
-    From `AUTO_KERNEL` for ``backend`` (default: `jax.default_backend()`).
+    ``"kernel"`` exactly when the module implements `OrbitLogTerms`
+    (`supports_permuted_kernels`), on every backend. Which modules are *worth* the kernel
+    path on which device is the compute layer's choice, passed explicitly
+    (`nqs_explorer.compute.orbit_strategy`; docs/PERFORMANCE.md).
     """
-    kernel_types = AUTO_KERNEL.get(backend or jax.default_backend(), frozenset())
-    if supports_permuted_kernels(module) and type(module).__name__ in kernel_types:
-        return "kernel"
-    return "gather"
+    return "kernel" if supports_permuted_kernels(module) else "gather"
 
 
 def orbit_log_terms(module, variables, x: jax.Array, perms, strategy: str = "auto") -> jax.Array:
@@ -119,8 +108,8 @@ def orbit_log_terms(module, variables, x: jax.Array, perms, strategy: str = "aut
     on backends in `BLOCK_BYTES`.
 
     Args:
-        strategy: ``"gather"``, ``"kernel"`` (`RBM`/`MLP` only) or ``"auto"``
-            (`auto_strategy`).
+        strategy: ``"gather"``, ``"kernel"`` (modules implementing `OrbitLogTerms`,
+            such as `RBM` and `MLP`) or ``"auto"`` (`auto_strategy`).
     """
     if strategy == "auto":
         strategy = auto_strategy(module)
@@ -133,7 +122,7 @@ def orbit_log_terms(module, variables, x: jax.Array, perms, strategy: str = "aut
         def evaluate(xb):
             return permuted_kernel_log_terms(module, variables, xb, perms)
 
-        width = first_layer_width(module, variables["params"])
+        width = first_layer_width(module, variables)
     else:
 
         def evaluate(xb):
@@ -171,11 +160,15 @@ class SymmExpSum(nn.Module):
         strategy: how the ``|G|`` terms are evaluated; the results agree to rounding.
             ``"gather"``: the reference formulation, the module applied to the ``|G|``
             permuted copies of the batch. ``"kernel"``: for a module whose first layer
-            is dense (`RBM`, `MLP`), one product of the batch with the ``|G|`` permuted
-            first-layer kernels, with no gathered copies (see ``_dense_first.py``).
-            ``"auto"`` (default): per backend, as measured (`AUTO_KERNEL`: on CPU the RBM
-            uses kernels, everything else is gathered). On CPU both cut the batch into
-            blocks that stay in cache (`BLOCK_BYTES`). The parameter tree is the same.
+            is dense and that implements `OrbitLogTerms` (`RBM`, `MLP`), one product of
+            the batch with the ``|G|`` permuted first-layer kernels, with no gathered
+            copies (see ``_dense_first.py``). ``"auto"`` (default): ``"kernel"`` when the
+            module implements the protocol, else ``"gather"``, on every device (the
+            explorer passes its measured per-device choice explicitly,
+            `nqs_explorer.compute.orbit_strategy`). On CPU both cut the batch into blocks
+            that stay in cache (`BLOCK_BYTES`). The parameter tree is the same, and every
+            call (``init``, ``init_with_output``, ``apply``, any method) evaluates through
+            the same path, so their outputs agree bit for bit on a given device.
 
     Example:
         >>> import jax, jax.numpy as jnp, numpy as np
@@ -211,7 +204,8 @@ class SymmExpSum(nn.Module):
         if self.strategy == "kernel" and not supports_permuted_kernels(self.module):
             raise ValueError(
                 "SymmExpSum: strategy='kernel' needs a module whose first layer is dense "
-                f"(RBM or MLP), got {type(self.module).__name__}; use 'gather' or 'auto'"
+                "and that implements orbit_log_terms (such as RBM or MLP), got "
+                f"{type(self.module).__name__}; use 'gather' or 'auto'"
             )
         if self.characters is not None:
             if self.character_id is not None:
@@ -247,7 +241,7 @@ class SymmExpSum(nn.Module):
         return np.asarray(self.symm_group.character_table())[self.character_id]
 
     def resolved_strategy(self) -> str:
-        """``"gather"`` or ``"kernel"``: the strategy used on the current default backend."""
+        """``"gather"`` or ``"kernel"``: the strategy in use (``"auto"`` resolved)."""
         if self.strategy != "auto":
             return self.strategy
         return auto_strategy(self.module)
@@ -264,12 +258,17 @@ class SymmExpSum(nn.Module):
             )
         batch = x.shape[:-1]
         flat = x.reshape(-1, n_sites)
-        # Initialisation always runs the module itself, so both strategies create the same
-        # parameters from the same random numbers; a module with state (collections other
-        # than "params") is also run bound, once and unblocked.
-        if self.is_initializing() or set(self.module.variables) - {"params"}:
-            x_symm = flat[:, perms].reshape(-1, n_sites)
-            log_terms = self.module(x_symm)
+        # Initialisation runs the module itself on the gathered orbit (bound), so that
+        # every strategy creates the same parameters from the same random numbers as
+        # NetKet. The output then comes from the same path as in `apply`: init,
+        # init_with_output and apply agree bit for bit. A module with state (collections
+        # other than "params") is always run bound, once and unblocked.
+        log_terms = None
+        if self.is_initializing():
+            log_terms = self.module(flat[:, perms].reshape(-1, n_sites))
+        if set(self.module.variables) - {"params"}:
+            if log_terms is None:
+                log_terms = self.module(flat[:, perms].reshape(-1, n_sites))
         else:
             module, variables = self.module.unbind()
             log_terms = orbit_log_terms(module, variables, flat, perms, self.resolved_strategy())
