@@ -82,7 +82,7 @@ class Lattice:
                     "point_group must be a point-group name such as 'D4', 'C4v', 'Oh' or None "
                     f"(NetKet PointGroup objects are not accepted), got {type(point_group).__name__}"
                 )
-            from ..group._lattice_groups import normalize_point_group_name
+            from ..group import normalize_point_group_name
 
             point_group = normalize_point_group_name(point_group, ndim)
         extent = check_extent(extent, ndim, _kind)

@@ -2,6 +2,7 @@
 
 from ._element import Permutation as Permutation
 from ._lattice_groups import available_point_groups as available_point_groups
+from ._lattice_groups import normalize_point_group_name as normalize_point_group_name
 from ._lattice_groups import point_group as point_group
 from ._lattice_groups import space_group as space_group
 from ._lattice_groups import translation_group as translation_group
@@ -17,6 +18,7 @@ __all__ = [
     "SpaceGroup",
     "TranslationGroup",
     "available_point_groups",
+    "normalize_point_group_name",
     "point_group",
     "space_group",
     "translation_group",
