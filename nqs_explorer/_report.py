@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 
 from . import compute, plot
-from .compute._setup import DEFAULT_EXTENTS, LATTICES, PARAM_DTYPES
 
 GROUP_OPTIONS = {"none": None, "translation": "translation", "point": "point", "space": "space"}
 #: Most parameter leaves drawn as heatmaps (a deep model lists the rest in the table only).
@@ -55,48 +54,32 @@ def setup_from_args(args: argparse.Namespace) -> compute.Setup:
     """The `compute.Setup` described by ``nqs-explorer render`` options.
 
     Starts from ``--setup FILE`` (a setup JSON saved by the explorer) or the default setup,
-    then applies the other options. Changing the lattice kind without ``--extent`` takes
-    that kind's default extent and clears the point group and character; ``Square`` accepts
-    one extent ``L`` for an ``L×L`` lattice; ``--obc`` opens every axis.
+    then applies the other options through `compute.Setup.change`, with the same rules as
+    the explorer's pickers (a new lattice kind takes its default extent and clears the
+    point group and character, ``--group none`` unticks symmetrize, ...); ``Square``
+    accepts one extent ``L`` for an ``L×L`` lattice; ``--obc`` opens every axis.
 
     Raises:
         ValueError: an unreadable setup file or an invalid option; the message names the
             option and what is allowed.
     """
-    from .models import ARCHITECTURES
-
     setup_path = getattr(args, "setup", None)
     base = _read_setup(setup_path) if setup_path is not None else compute.Setup()
     changes: dict = {}
-    lattice = base.lattice
     if getattr(args, "lattice", None) is not None:
-        lattice = _choose("--lattice", args.lattice, LATTICES)
-        if lattice != base.lattice:
-            changes.update(lattice=lattice, extent=DEFAULT_EXTENTS[lattice], point_group=None)
-            changes.update(character_id=None)
-    extent = getattr(args, "extent", None)
-    if extent is not None:
-        extent = tuple(int(e) for e in extent)
-        if lattice == "Square" and len(extent) == 1:
-            extent = extent * 2
-        changes["extent"] = extent
-    n_axes = len(changes.get("extent", base.extent))
+        changes["lattice"] = _choose("--lattice", args.lattice, compute.LATTICES)
+    if getattr(args, "extent", None) is not None:
+        changes["extent"] = tuple(int(e) for e in args.extent)
     if getattr(args, "obc", False):
-        changes["pbc"] = (False,) * n_axes
-    elif "extent" in changes and len(base.pbc) != n_axes:
-        changes["pbc"] = (all(base.pbc),) * n_axes
+        changes["pbc"] = False
     if getattr(args, "group", None) is not None:
-        group = GROUP_OPTIONS[_choose("--group", args.group, GROUP_OPTIONS)]
-        if group != base.group:
-            changes.update(group=group, character_id=None)
+        changes["group"] = GROUP_OPTIONS[_choose("--group", args.group, GROUP_OPTIONS)]
     if getattr(args, "point_group", None) is not None:
         changes["point_group"] = args.point_group
     if getattr(args, "character", None) is not None:
         changes["character_id"] = int(args.character)
     if getattr(args, "model", None) is not None:
-        architecture = _choose("--model", args.model, ARCHITECTURES)
-        if architecture != base.architecture:
-            changes.update(architecture=architecture, hyperparameters={})
+        changes["architecture"] = _choose("--model", args.model, compute.ARCHITECTURES)
     if getattr(args, "hyperparameters", None) is not None:
         try:
             hyper = json.loads(args.hyperparameters)
@@ -108,14 +91,12 @@ def setup_from_args(args: argparse.Namespace) -> compute.Setup:
             )
         changes["hyperparameters"] = hyper
     if getattr(args, "param_dtype", None) is not None:
-        changes["param_dtype"] = _choose("--param-dtype", args.param_dtype, PARAM_DTYPES)
+        changes["param_dtype"] = _choose("--param-dtype", args.param_dtype, compute.PARAM_DTYPES)
     if getattr(args, "symmetrize", False):
         changes["symmetrize"] = True
     if getattr(args, "seed", None) is not None:
         changes["seed"] = int(args.seed)
-    setup = base.replace(**changes)
-    setup.validate()
-    return setup
+    return base.change(**changes)
 
 
 # ---------------------------------------------------------------------------- rendering

@@ -152,6 +152,20 @@ class Session(SymmetryViews, AutoregressiveViews):
         setup = self._state.setup.replace(**changes)
         self._state = self._build_checked(setup, self._state)
 
+    @records_timing
+    def change(self, **fields) -> None:
+        """Switch to ``setup.change(**fields)``: the fields with every change rule applied.
+
+        Unlike `update` (which sets exactly the given fields), a new group clears the
+        character, no group unticks symmetrize, and so on (see `Setup.change`). On any
+        error the session stays exactly as it was.
+
+        Raises:
+            ValueError: the message says which field is wrong and what is allowed.
+        """
+        setup = self._state.setup.change(**fields)
+        self._state = self._build_checked(setup, self._state)
+
     def _build_checked(self, setup: Setup, old: SessionState | None) -> SessionState:
         """`_build`, with any failure turned into a ValueError that says what failed."""
         try:

@@ -63,15 +63,10 @@ class GroupPicker(View):
         self.sync()
 
     def _set_kind(self, kind: str | None) -> bool:
-        changes = {"group": kind, "character_id": None, "point_group": None}
-        if kind is None:
-            changes["symmetrize"] = False  # there is nothing left to symmetrize over
-        return self.state.update(self.source, **changes)
+        return self.state.update(self.source, group=kind)
 
     def _set_point_group(self, name: str) -> bool:
-        return self.state.update(
-            self.source, point_group=None if name == LARGEST else name, character_id=None
-        )
+        return self.state.update(self.source, point_group=None if name == LARGEST else name)
 
     def sync(self) -> None:
         setup, session = self.state.setup, self.state.session

@@ -107,7 +107,8 @@ class AppState(Hub):
 
     # ------------------------------------------------------------------ model changes
     def update(self, source: str = "model", **changes) -> bool:
-        """Apply setup ``changes`` (see :class:`compute.Setup`); False and a message if invalid.
+        """Apply setup ``changes`` with their rules (`compute.Setup.change`); False and a
+        message if invalid.
 
         On failure the session keeps its last valid model and nothing is redrawn.
         """
@@ -120,7 +121,7 @@ class AppState(Hub):
 
     def _apply_update(self, changes: dict) -> None:
         old, old_variables = self.session.setup, self.session.variables
-        self.timed(self.session.update, **changes)
+        self.timed(self.session.change, **changes)
         if self.session.variables is not old_variables:
             self.parameters_path = None  # re-initialised: no longer the loaded parameters
         self._after_model_change(old)

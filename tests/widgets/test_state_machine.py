@@ -11,7 +11,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from nqs_explorer.models import ARCHITECTURES
+from nqs_explorer.compute import ARCHITECTURES
 from nqs_explorer.widgets import Explorer
 from nqs_explorer.widgets._files import load_parameters_bytes, load_setup_text
 from nqs_explorer.widgets._model_builder import current_values, declarations
