@@ -42,8 +42,6 @@ from ._setup_rules import declarations as declarations
 __all__ = [
     "ACTIVATIONS",
     "ARCHITECTURES",
-    "ArchitectureSpec",
-    "Hyperparameter",
     "CHECK_BATCH",
     "CHECK_SEED",
     "CHECK_TOLERANCE",
@@ -58,7 +56,9 @@ __all__ = [
     "MAX_SEED",
     "PARAM_DTYPES",
     "SAMPLE_CHUNK",
+    "ArchitectureSpec",
     "ExactState",
+    "Hyperparameter",
     "OrbitResult",
     "ParameterRow",
     "ParameterSummary",

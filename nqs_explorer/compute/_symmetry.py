@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import _kernels
-from ._constants import FORCED_ZERO_ATOL
 from ._base import SessionBase, records_timing
+from ._constants import FORCED_ZERO_ATOL
 from ._results import OrbitResult, SymmetryCheck
 
 

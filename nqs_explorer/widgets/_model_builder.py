@@ -6,8 +6,7 @@ import html
 
 import ipywidgets as widgets
 
-from ..compute import MAX_SEED, current_values, declarations
-from ..compute import ARCHITECTURES
+from ..compute import ARCHITECTURES, MAX_SEED, current_values, declarations
 from ._controls import control_for, read_control, show_value
 from ._state import AppState
 from ._view import View, set_if_changed

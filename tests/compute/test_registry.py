@@ -9,10 +9,9 @@ import numpy as np
 import pytest
 
 import nqs_explorer as nqx
-from nqs_explorer.hilbert import Spin
 from nqs_explorer.compute import ARCHITECTURES, ArchitectureSpec, Hyperparameter
+from nqs_explorer.hilbert import Spin
 from nqs_explorer.nn.blocks import SymmExpSum
-
 from tests.models._support import random_variables
 
 AR_NAMES = {"ARNNConv2D", "FastARNNConv2D", "FastARNNConv1D", "FastARNNDense"}
