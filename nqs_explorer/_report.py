@@ -21,6 +21,14 @@ from pathlib import Path
 import numpy as np
 
 from . import compute, plot
+from .plot.html import (
+    character_table_html,
+    check_results_html,
+    device_text,
+    orbit_summary_html,
+    parameter_table_html,
+    terms_table_html,
+)
 
 GROUP_OPTIONS = {"none": None, "translation": "translation", "point": "point", "space": "space"}
 #: Most parameter leaves drawn as heatmaps (a deep model lists the rest in the table only).
@@ -136,8 +144,6 @@ def _lattice_section(session, out: Path) -> _Section:
 
 
 def _group_sections(session, out: Path) -> list[_Section]:
-    from .widgets.html import character_table_html, orbit_summary_html, terms_table_html
-
     group, setup = session.group, session.setup
     if group is None:
         return [_Section("Group", "<i>No group chosen: no characters and no orbit.</i>")]
@@ -177,8 +183,6 @@ def _group_sections(session, out: Path) -> list[_Section]:
 
 
 def _parameter_section(session, out: Path) -> _Section:
-    from .widgets.html import parameter_table_html
-
     summary = session.parameter_summary()
     section = _Section("Parameters", parameter_table_html(summary, None))
     for row in summary.rows[:MAX_HEATMAPS]:
@@ -218,10 +222,7 @@ def _autoregressive_section(session, out: Path) -> _Section:
 
 
 def _checks_section(session) -> _Section:
-    from .widgets import AppState, run_checks
-    from .widgets.html import check_results_html
-
-    return _Section("Checks", check_results_html(run_checks(AppState(session=session))))
+    return _Section("Checks", check_results_html(session.checks()))
 
 
 def _page(setup: compute.Setup, sections: list[_Section], device: str, elapsed: str) -> str:
@@ -296,8 +297,6 @@ def render_report(setup: compute.Setup, out_dir) -> Path:
     sections.append(_parameter_section(session, out))
     sections.append(_autoregressive_section(session, out))
     sections.append(_checks_section(session))
-    from .widgets.html import device_text
-
     elapsed = (
         f"rendered in {time.perf_counter() - start:.1f} s, "
         f"{compute.compile_count() - compiles} kernel compilation(s)"

@@ -7,6 +7,11 @@ enumeration, parameter summary) through one cache of ahead-of-time compiled kern
 `compile_count` counts its compilations, `Session.last_timing` times the last call.
 """
 
+from ._base import Timed as Timed
+from ._checks import CHECK_NAMES as CHECK_NAMES
+from ._checks import VERDICTS as VERDICTS
+from ._checks import CheckResult as CheckResult
+from ._checks import run_checks as run_checks
 from ._constants import CHECK_BATCH as CHECK_BATCH
 from ._constants import CHECK_SEED as CHECK_SEED
 from ._constants import CHECK_TOLERANCE as CHECK_TOLERANCE
@@ -43,6 +48,7 @@ __all__ = [
     "ACTIVATIONS",
     "ARCHITECTURES",
     "CHECK_BATCH",
+    "CHECK_NAMES",
     "CHECK_SEED",
     "CHECK_TOLERANCE",
     "DEFAULT_EXTENTS",
@@ -56,7 +62,9 @@ __all__ = [
     "MAX_SEED",
     "PARAM_DTYPES",
     "SAMPLE_CHUNK",
+    "VERDICTS",
     "ArchitectureSpec",
+    "CheckResult",
     "ExactState",
     "Hyperparameter",
     "OrbitResult",
@@ -65,10 +73,12 @@ __all__ = [
     "Session",
     "Setup",
     "SymmetryCheck",
+    "Timed",
     "Timing",
     "cache_size",
     "carried_over",
     "compile_count",
     "current_values",
     "declarations",
+    "run_checks",
 ]

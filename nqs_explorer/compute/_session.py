@@ -214,6 +214,25 @@ class Session(SymmetryViews, AutoregressiveViews):
             memo={},
         )
 
+    # ------------------------------------------------------------------ checks
+    def checks(self, exact=None) -> list:
+        """Every correctness check of the model as data (`CheckResult` per check).
+
+        Symmetry covariance, normalisation and autoregressiveness, with their verdicts
+        (``pass``/``fail``/``info``/``n/a``) decided against `CHECK_TOLERANCE`; a check
+        that cannot run is ``n/a`` with the reason. ``exact``: a zero-argument callable
+        giving the `ExactState` to use (default: enumerate now).
+
+        Example:
+            >>> from nqs_explorer.compute import Session, Setup
+            >>> s = Session(Setup(lattice="Chain", extent=(4,), symmetrize=True))
+            >>> [(r.name, r.verdict) for r in s.checks()]
+            [('symmetry covariance', 'pass'), ('AR normalization', 'n/a'), ('autoregressiveness', 'n/a')]
+        """
+        from ._checks import run_checks
+
+        return run_checks(self, exact)
+
     def save_parameters(self, path) -> None:
         """Write the variables to ``path`` (flax msgpack; ``.json`` for JSON)."""
         from ..models import save_params

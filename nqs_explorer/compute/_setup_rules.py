@@ -123,8 +123,8 @@ def _point_group(old, new, given) -> dict:
 
 
 def _architecture(old, new, given) -> dict:
-    """A new architecture keeps the hyperparameters it shares with the old one (when still
-    valid) and stays symmetrized only if it can be."""
+    """A new architecture keeps the hyperparameters set on the old one that it shares (when
+    still valid and not its own default) and stays symmetrized only if it can be."""
     if new.architecture == old.architecture:
         return {}
     from ._build import architecture_spec
@@ -132,7 +132,9 @@ def _architecture(old, new, given) -> dict:
     spec = architecture_spec(new.architecture)
     changes = {}
     if "hyperparameters" not in given:
-        changes["hyperparameters"] = carried_over(spec, current_values(old))
+        defaults = {h.name: h.default for h in spec.hyperparameters}
+        kept = carried_over(spec, dict(old.hyperparameters))
+        changes["hyperparameters"] = {k: v for k, v in kept.items() if v != defaults.get(k)}
     if "symmetrize" not in given:
         changes["symmetrize"] = bool(new.symmetrize and spec.supports_symmetrization)
     return changes

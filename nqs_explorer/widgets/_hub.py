@@ -69,7 +69,7 @@ class Hub:
         self.revision = 0
         self._observers: dict[str, list[tuple[str, Callable]]] = defaultdict(list)
         self._action: ActionRecord | None = None
-        self._last_timing = None
+        self._timed_depth = 0
         self._memo: dict[str, Any] = {}  # results of the current revision (cleared by _bump)
 
     # ------------------------------------------------------------------ observers
@@ -189,16 +189,20 @@ class Hub:
 
     # ------------------------------------------------------------------ compute calls
     def timed(self, fn: Callable, *args, **kwargs):
-        """Call a session method and add its kernel timing to the current action."""
-        result = fn(*args, **kwargs)
-        timing = getattr(self.session, "last_timing", None)
-        if timing is not None and timing is not self._last_timing and self._action is not None:
-            self._last_timing = timing
-            self._action.compile_s += float(getattr(timing, "compile_s", 0.0) or 0.0)
-            self._action.run_s += float(getattr(timing, "run_s", 0.0) or 0.0)
-            self._action.device = str(getattr(timing, "device", "") or "")
-            self._action.kernels.append(str(getattr(timing, "kernel", "")))
-        return result
+        """Call a session method (`compute.Session.timed`) and add its kernel timing to the
+        current action (once: a nested call's timing is part of its caller's)."""
+        self._timed_depth += 1
+        try:
+            out = self.session.timed(fn, *args, **kwargs)
+        finally:
+            self._timed_depth -= 1
+        timing = out.timing
+        if self._timed_depth == 0 and self._action is not None and timing.kernel:
+            self._action.compile_s += float(timing.compile_s)
+            self._action.run_s += float(timing.run_s)
+            self._action.device = str(timing.device)
+            self._action.kernels.append(str(timing.kernel))
+        return out.value
 
     def memo(self, key: str, fn: Callable, *args, **kwargs):
         """Compute ``fn`` once per :attr:`revision` (shared by every view)."""

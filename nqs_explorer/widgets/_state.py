@@ -11,11 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import compute
+from ..compute import SAMPLE_CHUNK
 from ._hub import ActionRecord as ActionRecord
 from ._hub import Hub
-
-#: Samples per kernel call when sampling with a progress bar (a fixed shape: one compile).
-SAMPLE_CHUNK = 256
 
 
 class AppState(Hub):
@@ -189,6 +187,11 @@ class AppState(Hub):
                 log_probs.append(lp)
                 step(k + 1)
         return np.concatenate(samples)[:n], np.concatenate(log_probs)[:n]
+
+    def checks(self) -> list[compute.CheckResult]:
+        """`compute.Session.checks` of the current model (the exact state shared with
+        :meth:`exact_state`, with its progress bar)."""
+        return self.timed(self.session.checks, exact=self.exact_state)
 
     def exact_state(self):
         """``compute.ExactState`` by exhaustive enumeration (memory-guarded, cached)."""

@@ -118,16 +118,3 @@ def set_if_changed(control, value, name: str = "value") -> None:
     """Assign only on change (avoids redundant comm messages and observer calls)."""
     if getattr(control, name) != value:
         setattr(control, name, value)
-
-
-#: A box that scrolls (both ways) rather than overflowing. With ``contain:inline-size``
-#: the box's width ignores its content's: a narrow column scrolls a wide table instead
-#: of being pushed wider by it (and then clipped by its own parent).
-SCROLL_BOX_STYLE = "overflow:auto;max-width:100%;contain:inline-size"
-
-
-def scroll_box(content: str, css_class: str, max_height_px: int) -> str:
-    """``content`` (HTML) inside a ``div`` of class ``css_class`` that scrolls when the
-    content is wider than its column or taller than ``max_height_px``."""
-    style = f"max-height:{max_height_px}px;{SCROLL_BOX_STYLE}"
-    return f'<div class="{css_class}" style="{style}">{content}</div>'
