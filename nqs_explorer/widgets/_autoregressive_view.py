@@ -78,9 +78,8 @@ class AutoregressiveView(View):
         self.on_value(self.state_choice, lambda _v: self._draw_conditionals(), "Choose state")
         self.on_click(self.draw, self._draw_samples, "Draw samples")
         self.on_click(self.normalize, self._normalize, "Exact normalization")
-        self.state.observe("setup", self.refresh, self.source)
-        self.state.observe("parameters", self.refresh, self.source)
-        self.state.observe("configuration", self._on_configuration, self.source)
+        self.redraw_on(["setup", "parameters"])
+        self.redraw_on(["configuration"], self._draw_conditionals)
         self.body = widgets.VBox(
             [
                 widgets.HBox([self.site, self.state_choice]),
@@ -129,12 +128,6 @@ class AutoregressiveView(View):
             self.samples_info.value = ""
         self.normalization.value = ""
         self._draw_conditionals()
-
-    def _on_configuration(self, configuration) -> None:
-        if self.active:
-            self._draw_conditionals()
-        else:
-            self._pending = True
 
     def _draw_conditionals(self) -> None:
         if not self.available:

@@ -45,7 +45,7 @@ class CharacterPicker(View):
         # not clickable: the browser shows a large group's heatmap scaled to the column
         self.figure = LiveFigure(figsize=(4.8, 3.0), fluid=True)
         self.on_value(self.irrep, self._choose, "Change character")
-        self.state.observe("setup", self.refresh, self.source)
+        self.redraw_on(["setup"])
         self.root = widgets.VBox(
             [self.irrep, self.message, self.table, self.figure.widget, fluid_canvas_style()]
         )

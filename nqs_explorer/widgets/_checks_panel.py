@@ -33,10 +33,9 @@ class ChecksPanel(View):
         self.table = widgets.HTML()
         self.results: list[CheckResult] = []
         self.on_click(self.run_button, self.run, "Run checks")
-        self.state.observe("setup", self._stale, self.source)
-        self.state.observe("parameters", self._stale, self.source)
+        self.redraw_on(["setup", "parameters"], self._clear)
         self.root = widgets.VBox([self.run_button, self.message, self.table])
-        self._stale()
+        self._clear()
 
     def run(self) -> list[CheckResult]:
         """Run every check (`AppState.checks`) and show the results."""
@@ -44,6 +43,6 @@ class ChecksPanel(View):
         self.table.value = check_results_html(self.results)
         return self.results
 
-    def _stale(self, **_payload) -> None:
+    def _clear(self) -> None:
         self.results = []
         self.table.value = "<i>Press “run checks” to check the current model.</i>"

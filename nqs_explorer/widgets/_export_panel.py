@@ -60,8 +60,7 @@ class ExportPanel(View):
         )
         self.on_value(self.upload_params, self._uploaded_params, "Upload parameters")
         self.on_value(self.upload_setup, self._uploaded_setup, "Upload setup")
-        for event in ("setup", "parameters", "configuration"):
-            self.state.observe(event, self.refresh, self.source)
+        self.redraw_on(["setup", "parameters", "configuration"])
         self.root = widgets.VBox(
             [
                 widgets.HBox(

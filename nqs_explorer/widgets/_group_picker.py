@@ -37,7 +37,7 @@ class GroupPicker(View):
         self.info = widgets.HTML()
         self.on_value(self.kind, self._set_kind, "Change group")
         self.on_value(self.point_group, self._set_point_group, "Change point group")
-        self.state.observe("setup", self.refresh, self.source)
+        self.redraw_on(["setup"])
         self.root = widgets.VBox([self.kind, self.point_group, self.message, self.info])
         self.sync()
 

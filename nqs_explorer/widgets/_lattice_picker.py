@@ -53,7 +53,7 @@ class LatticePicker(View):
             self.on_value(control, lambda _v: self._set_geometry(), "Change extent")
         for control in self.pbcs:
             self.on_value(control, lambda _v: self._set_geometry(), "Change boundaries")
-        self.state.observe("setup", self.refresh, self.source)
+        self.redraw_on(["setup"])
         controls = widgets.VBox(
             [
                 self.kind,

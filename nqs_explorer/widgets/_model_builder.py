@@ -45,8 +45,7 @@ class ModelBuilder(View):
         self.on_value(self.architecture, self._set_architecture, "Change architecture")
         self.on_value(self.symmetrize, self._set_symmetrize, "Symmetrize")
         self.on_value(self.seed, lambda seed: self.state.update(self.source, seed=seed), "New seed")
-        self.state.observe("setup", self.refresh, self.source)
-        self.state.observe("parameters", self.refresh, self.source)
+        self.redraw_on(["setup", "parameters"])
         self.root = widgets.VBox(
             [
                 widgets.HBox([self.architecture, self.help]),

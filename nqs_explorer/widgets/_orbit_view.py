@@ -79,8 +79,7 @@ class OrbitView(View):
             self.flip, lambda: self.state.flip_site(self.site.value, self.source), "Flip site"
         )
         self.configuration_figure.connect_pick(self._on_pick)
-        for event in ("setup", "configuration", "parameters"):
-            self.state.observe(event, self.refresh, self.source)
+        self.redraw_on(["setup", "configuration", "parameters"])
         controls = widgets.HBox([self.random, self.site, self.flip])
         # the column's width less the widgets' margins ("100%" would overflow it by them)
         self.message.layout.width = "auto"

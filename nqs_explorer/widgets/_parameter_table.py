@@ -42,8 +42,7 @@ class ParameterTable(View):
         self.leaf = widgets.Select(description="leaf", layout=widgets.Layout(width="420px"))
         self.figure = LiveFigure(figsize=(8.0, 3.0))
         self.on_value(self.leaf, lambda _path: self._draw(), "Select parameter")
-        self.state.observe("setup", self.refresh, self.source)
-        self.state.observe("parameters", self.refresh, self.source)
+        self.redraw_on(["setup", "parameters"])
         self.root = widgets.VBox([self.table, self.leaf, self.message, self.figure.widget])
         self.sync()
 

@@ -50,9 +50,9 @@ class StatusLine(View):
             value=0, min=0, max=1, description="", layout=widgets.Layout(width="160px")
         )
         self.progress.layout.visibility = "hidden"
-        self.state.observe("busy", self._on_busy, self.source)
-        self.state.observe("action", self._on_action, self.source)
-        self.state.observe("progress", self._on_progress, self.source)
+        self.state.watch(lambda c: self._on_busy(c["new"]), "busy", self.source)
+        self.state.watch(lambda c: self._on_action(c["new"]), "last_action", self.source)
+        self.state.watch(lambda c: self._on_progress(*c["new"]), "progress", self.source)
         self.root = widgets.VBox(
             [widgets.HBox([self.busy, self.progress, self.timing]), self.device, self.message],
             layout=widgets.Layout(border_top="1px solid #ddd"),

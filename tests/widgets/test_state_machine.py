@@ -176,6 +176,16 @@ class ExplorerMachine(RuleBasedStateMachine):
             assert shown == expected, h.name
 
     @invariant()
+    def every_view_draws_the_current_revision(self):
+        revision = self.state.revision
+        for view in (*self.app.builder_views, *self.app.main_views):
+            if view.active:
+                assert view.drawn_revision == revision, view.title
+                assert not view.stale, view.title
+            else:  # hidden: either up to date or marked stale until shown
+                assert view.drawn_revision == revision or view.stale, view.title
+
+    @invariant()
     def visible_views_show_the_configuration(self):
         if self.app.orbit.active:
             ax = self.app.orbit.configuration_figure.figure.axes[0]
@@ -192,6 +202,6 @@ def test_random_widget_sequences_long():
 
 def test_random_widget_sequences():
     ExplorerMachine.TestCase.settings = settings(
-        max_examples=4, stateful_step_count=8, deadline=None, derandomize=True
+        max_examples=4, stateful_step_count=10, deadline=None, derandomize=True
     )
     ExplorerMachine.TestCase().runTest()
