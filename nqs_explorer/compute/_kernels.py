@@ -26,7 +26,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..nn.blocks._symmexpsum import character_logsumexp, orbit_log_terms
+from ..nn.blocks import character_logsumexp, orbit_log_terms
 from ._results import Timing
 from ._sharding import map_sharded, sharded_sample
 

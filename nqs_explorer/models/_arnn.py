@@ -28,8 +28,7 @@ import jax.numpy as jnp
 from flax import linen as nn
 from jax.nn.initializers import zeros
 
-from ..nn._activations import reim_selu
-from ..nn._masked import MaskedConv1D, MaskedConv2D, MaskedDense1D, default_kernel_init
+from ..nn import MaskedConv1D, MaskedConv2D, MaskedDense1D, default_kernel_init, reim_selu
 from ._arnn_checks import (
     _check_extent_and_kernel_2d,
     _check_hilbert,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from ..nn._masked import FastMaskedConv1D, FastMaskedConv2D, FastMaskedDense1D
+from ..nn import FastMaskedConv1D, FastMaskedConv2D, FastMaskedDense1D
 from ._arnn import (
     ARNNConv1D,
     ARNNConv2D,

@@ -10,6 +10,7 @@ from ._masked import FastMaskedDense1D as FastMaskedDense1D
 from ._masked import MaskedConv1D as MaskedConv1D
 from ._masked import MaskedConv2D as MaskedConv2D
 from ._masked import MaskedDense1D as MaskedDense1D
+from ._masked import default_kernel_init as default_kernel_init
 
 __all__ = [
     "Dense",
@@ -20,6 +21,7 @@ __all__ = [
     "MaskedConv2D",
     "MaskedDense1D",
     "blocks",
+    "default_kernel_init",
     "log_cosh",
     "reim_selu",
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from .. import plot
-from ..plot._characters import character_table_layout
 from ..plot.html import character_table_html as character_table_html
 from ..plot.html import character_value_text as character_value_text
 from ._figure import LiveFigure, fluid_canvas_style
@@ -76,6 +75,6 @@ class CharacterPicker(View):
                 list(group.class_names),
             )
             title = f"{group.name}: characters by class"
-            size, rect = character_table_layout(*args, title=title)
+            size, rect = plot.character_table_layout(*args, title=title)
             plot.draw_character_table(*args, ax=self.figure.layout(size, [rect])[0], title=title)
         self.figure.redraw()

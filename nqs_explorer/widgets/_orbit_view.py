@@ -6,14 +6,12 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import plot
-from ..plot._orbit import orbit_gallery_size
 from ..plot.html import angle_text as angle_text
 from ..plot.html import complex_text as complex_text
 from ..plot.html import orbit_summary_html as orbit_summary_html
 from ..plot.html import real_text as real_text
 from ..plot.html import terms_table_html as terms_table_html
 from ._figure import LiveFigure, fluid_canvas_style
-from ._inplace import gallery_dynamic_artists, sites_of, stacked_above, update_orbit_gallery
 from ._state import AppState
 from ._view import View
 
@@ -92,6 +90,7 @@ class OrbitView(View):
         top = widgets.HBox([left, self.terms], layout=widgets.Layout(flex_flow="row wrap"))
         self.root = widgets.VBox([top, self.gallery_figure.widget, fluid_canvas_style()])
         self._config_key = self._gallery_key = self._drawn_sigma = None
+        self._gallery: plot.OrbitGalleryHandle | None = None
         self.sync()
 
     # ---------------------------------------------------------------- clicks
@@ -134,12 +133,12 @@ class OrbitView(View):
             plot.draw_configuration(session.lattice, sigma, ax=ax, **options)
             # a new σ only repaints the spins (and the indices drawn over them): blit those
             # over the rest of the drawing
-            sites = sites_of(ax)
-            self.configuration_figure.set_dynamic(sites, *stacked_above(ax, sites))
+            sites = plot.sites_of(ax)
+            self.configuration_figure.set_dynamic(sites, *plot.stacked_above(ax, sites))
             self._config_key = key
             self.configuration_figure.redraw()
         else:
-            sites = sites_of(self.configuration_figure.figure.axes[0])
+            sites = plot.sites_of(self.configuration_figure.figure.axes[0])
             plot.set_configuration(sites, sigma, self.state.local_states)
             self.configuration_figure.update_dynamic()
 
@@ -173,13 +172,14 @@ class OrbitView(View):
                     local_states=self.state.local_states,
                     max_panels=shown,
                 ),
-                size=orbit_gallery_size(session.lattice, shown),
+                size=plot.orbit_gallery_size(session.lattice, shown),
             )
             self._gallery_key = key
-            gallery.set_dynamic(*gallery_dynamic_artists(gallery.figure))
+            self._gallery = plot.OrbitGalleryHandle(gallery.figure, shown, self.state.local_states)
+            gallery.set_dynamic(*self._gallery.dynamic_artists())
             gallery.redraw()
             return
         # value-only: the same framing, so re-render only what changed over the rest
-        same_frame = update_orbit_gallery(gallery.figure, orbit, shown, self.state.local_states)
-        gallery.set_dynamic(*gallery_dynamic_artists(gallery.figure), keep_background=same_frame)
+        same_frame = self._gallery.update(orbit)
+        gallery.set_dynamic(*self._gallery.dynamic_artists(), keep_background=same_frame)
         gallery.update_dynamic()

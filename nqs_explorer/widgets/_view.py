@@ -161,8 +161,7 @@ def set_options(control, options, value) -> None:
     values = [o[1] if isinstance(o, tuple) else o for o in options]
     if value not in values:
         value = values[0] if values else None
-    labels = [o[0] if isinstance(o, tuple) else str(o) for o in options]
-    if list(control._options_labels) != labels or list(control._options_values) != values:
+    if [tuple(o) if isinstance(o, list) else o for o in control.options] != options:
         control.options = options
     if control.value != value:
         control.value = value

@@ -2,5 +2,6 @@
 
 from ._symmexpsum import SymmExpSum as SymmExpSum
 from ._symmexpsum import character_logsumexp as character_logsumexp
+from ._symmexpsum import orbit_log_terms as orbit_log_terms
 
-__all__ = ["SymmExpSum", "character_logsumexp"]
+__all__ = ["SymmExpSum", "character_logsumexp", "orbit_log_terms"]

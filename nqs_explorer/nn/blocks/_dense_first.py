@@ -28,8 +28,7 @@ _PRODUCT_LIMIT = {4: 96, 8: 960}
 
 def _dense_first_types() -> tuple[type, type]:
     # models imports nn: import lazily to keep nn importable on its own.
-    from ...models._mlp import MLP
-    from ...models._rbm import RBM
+    from ...models import MLP, RBM
 
     return RBM, MLP
 
