@@ -7,7 +7,6 @@ enumeration, parameter summary) through one cache of ahead-of-time compiled kern
 `compile_count` counts its compilations, `Session.last_timing` times the last call.
 """
 
-from ._base import Timed as Timed
 from ._checks import CHECK_NAMES as CHECK_NAMES
 from ._checks import VERDICTS as VERDICTS
 from ._checks import CheckResult as CheckResult
@@ -39,6 +38,7 @@ from ._results import ParameterSummary as ParameterSummary
 from ._results import SymmetryCheck as SymmetryCheck
 from ._results import Timing as Timing
 from ._session import Session as Session
+from ._session_core import Timed as Timed
 from ._setup import Setup as Setup
 from ._setup_rules import carried_over as carried_over
 from ._setup_rules import current_values as current_values

@@ -11,9 +11,9 @@ from collections.abc import Callable
 import numpy as np
 
 from . import _kernels
-from ._base import SessionBase, batch_bucket, check_seed, human_bytes, records_timing
 from ._constants import EXACT_CHUNK, EXACT_MAX_BYTES, MAX_SAMPLES
 from ._results import ExactState
+from ._session_core import SessionBase, batch_bucket, check_seed, human_bytes, records_timing
 
 
 class AutoregressiveViews(SessionBase):

@@ -11,8 +11,8 @@ import numpy as np
 
 from . import _build, _kernels
 from ._autoregressive import AutoregressiveViews
-from ._base import SessionState, records_timing
 from ._results import Timing
+from ._session_core import SessionState, records_timing
 from ._setup import Setup
 from ._symmetry import SymmetryViews
 

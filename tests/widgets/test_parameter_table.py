@@ -5,7 +5,7 @@ from flax import serialization
 
 from nqs_explorer.plot import find_artist
 from nqs_explorer.widgets import ParameterTable
-from nqs_explorer.widgets._files import load_parameters
+from nqs_explorer.widgets._save_load import load_parameters
 
 from ._support import table_rows
 

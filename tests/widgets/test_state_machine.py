@@ -13,8 +13,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from nqs_explorer.compute import ARCHITECTURES
 from nqs_explorer.widgets import Explorer
-from nqs_explorer.widgets._files import load_parameters_bytes, load_setup_text
 from nqs_explorer.widgets._model_builder import current_values, declarations
+from nqs_explorer.widgets._save_load import load_parameters_bytes, load_setup_text
 
 from ._support import click_site, site_states
 
