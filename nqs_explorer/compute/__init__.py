@@ -4,7 +4,8 @@
 `Session` builds it and offers every computation of the app (log ψ, orbit terms,
 symmetry check, autoregressive conditionals, receptive fields, sampling, exact
 enumeration, parameter summary) through one cache of ahead-of-time compiled kernels:
-`compile_count` counts its compilations, `Session.last_timing` times the last call.
+`compile_count` counts its compilations, `Session.timed` returns a call's result with its
+timing, `Setup.change` applies the change rules and `Session.checks` gives the verdicts.
 """
 
 from ._checks import CHECK_NAMES as CHECK_NAMES
