@@ -69,7 +69,7 @@ def _median_row(name: str, samples: list[tuple[float, int, float]], target: str)
 
 def _click(figure: LiveFigure, site: int) -> None:
     """A browser click on ``site``: the message ipympl's front end sends on a mouse press."""
-    from nqs_explorer.widgets._inplace import sites_of
+    from nqs_explorer.plot import sites_of
 
     ax = figure.figure.axes[0]
     x, y = ax.transData.transform(sites_of(ax).get_offsets()[site])

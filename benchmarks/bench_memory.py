@@ -41,7 +41,7 @@ steps = {}
 import nqs_explorer as nqx
 steps["import"] = peak_mib()
 from nqs_explorer.compute import Setup
-from nqs_explorer.models import ARCHITECTURES
+from nqs_explorer.compute import ARCHITECTURES
 app = nqx.Explorer()
 steps["app"] = peak_mib()
 for index in range(len(app.main_views)):

@@ -21,7 +21,14 @@ from pathlib import Path
 import numpy as np
 
 from . import compute, plot
-from .compute._setup import DEFAULT_EXTENTS, LATTICES, PARAM_DTYPES
+from .plot.html import (
+    character_table_html,
+    check_results_html,
+    device_text,
+    orbit_summary_html,
+    parameter_table_html,
+    terms_table_html,
+)
 
 GROUP_OPTIONS = {"none": None, "translation": "translation", "point": "point", "space": "space"}
 #: Most parameter leaves drawn as heatmaps (a deep model lists the rest in the table only).
@@ -55,48 +62,32 @@ def setup_from_args(args: argparse.Namespace) -> compute.Setup:
     """The `compute.Setup` described by ``nqs-explorer render`` options.
 
     Starts from ``--setup FILE`` (a setup JSON saved by the explorer) or the default setup,
-    then applies the other options. Changing the lattice kind without ``--extent`` takes
-    that kind's default extent and clears the point group and character; ``Square`` accepts
-    one extent ``L`` for an ``L×L`` lattice; ``--obc`` opens every axis.
+    then applies the other options through `compute.Setup.change`, with the same rules as
+    the explorer's pickers (a new lattice kind takes its default extent and clears the
+    point group and character, ``--group none`` unticks symmetrize, ...); ``Square``
+    accepts one extent ``L`` for an ``L×L`` lattice; ``--obc`` opens every axis.
 
     Raises:
         ValueError: an unreadable setup file or an invalid option; the message names the
             option and what is allowed.
     """
-    from .models import ARCHITECTURES
-
     setup_path = getattr(args, "setup", None)
     base = _read_setup(setup_path) if setup_path is not None else compute.Setup()
     changes: dict = {}
-    lattice = base.lattice
     if getattr(args, "lattice", None) is not None:
-        lattice = _choose("--lattice", args.lattice, LATTICES)
-        if lattice != base.lattice:
-            changes.update(lattice=lattice, extent=DEFAULT_EXTENTS[lattice], point_group=None)
-            changes.update(character_id=None)
-    extent = getattr(args, "extent", None)
-    if extent is not None:
-        extent = tuple(int(e) for e in extent)
-        if lattice == "Square" and len(extent) == 1:
-            extent = extent * 2
-        changes["extent"] = extent
-    n_axes = len(changes.get("extent", base.extent))
+        changes["lattice"] = _choose("--lattice", args.lattice, compute.LATTICES)
+    if getattr(args, "extent", None) is not None:
+        changes["extent"] = tuple(int(e) for e in args.extent)
     if getattr(args, "obc", False):
-        changes["pbc"] = (False,) * n_axes
-    elif "extent" in changes and len(base.pbc) != n_axes:
-        changes["pbc"] = (all(base.pbc),) * n_axes
+        changes["pbc"] = False
     if getattr(args, "group", None) is not None:
-        group = GROUP_OPTIONS[_choose("--group", args.group, GROUP_OPTIONS)]
-        if group != base.group:
-            changes.update(group=group, character_id=None)
+        changes["group"] = GROUP_OPTIONS[_choose("--group", args.group, GROUP_OPTIONS)]
     if getattr(args, "point_group", None) is not None:
         changes["point_group"] = args.point_group
     if getattr(args, "character", None) is not None:
         changes["character_id"] = int(args.character)
     if getattr(args, "model", None) is not None:
-        architecture = _choose("--model", args.model, ARCHITECTURES)
-        if architecture != base.architecture:
-            changes.update(architecture=architecture, hyperparameters={})
+        changes["architecture"] = _choose("--model", args.model, compute.ARCHITECTURES)
     if getattr(args, "hyperparameters", None) is not None:
         try:
             hyper = json.loads(args.hyperparameters)
@@ -108,14 +99,12 @@ def setup_from_args(args: argparse.Namespace) -> compute.Setup:
             )
         changes["hyperparameters"] = hyper
     if getattr(args, "param_dtype", None) is not None:
-        changes["param_dtype"] = _choose("--param-dtype", args.param_dtype, PARAM_DTYPES)
+        changes["param_dtype"] = _choose("--param-dtype", args.param_dtype, compute.PARAM_DTYPES)
     if getattr(args, "symmetrize", False):
         changes["symmetrize"] = True
     if getattr(args, "seed", None) is not None:
         changes["seed"] = int(args.seed)
-    setup = base.replace(**changes)
-    setup.validate()
-    return setup
+    return base.change(**changes)
 
 
 # ---------------------------------------------------------------------------- rendering
@@ -155,8 +144,6 @@ def _lattice_section(session, out: Path) -> _Section:
 
 
 def _group_sections(session, out: Path) -> list[_Section]:
-    from .widgets.html import character_table_html, orbit_summary_html, terms_table_html
-
     group, setup = session.group, session.setup
     if group is None:
         return [_Section("Group", "<i>No group chosen: no characters and no orbit.</i>")]
@@ -196,8 +183,6 @@ def _group_sections(session, out: Path) -> list[_Section]:
 
 
 def _parameter_section(session, out: Path) -> _Section:
-    from .widgets.html import parameter_table_html
-
     summary = session.parameter_summary()
     section = _Section("Parameters", parameter_table_html(summary, None))
     for row in summary.rows[:MAX_HEATMAPS]:
@@ -237,10 +222,7 @@ def _autoregressive_section(session, out: Path) -> _Section:
 
 
 def _checks_section(session) -> _Section:
-    from .widgets import AppState, run_checks
-    from .widgets.html import check_results_html
-
-    return _Section("Checks", check_results_html(run_checks(AppState(session=session))))
+    return _Section("Checks", check_results_html(session.checks()))
 
 
 def _page(setup: compute.Setup, sections: list[_Section], device: str, elapsed: str) -> str:
@@ -315,8 +297,6 @@ def render_report(setup: compute.Setup, out_dir) -> Path:
     sections.append(_parameter_section(session, out))
     sections.append(_autoregressive_section(session, out))
     sections.append(_checks_section(session))
-    from .widgets.html import device_text
-
     elapsed = (
         f"rendered in {time.perf_counter() - start:.1f} s, "
         f"{compute.compile_count() - compiles} kernel compilation(s)"

@@ -4,12 +4,34 @@
 `Session` builds it and offers every computation of the app (log ψ, orbit terms,
 symmetry check, autoregressive conditionals, receptive fields, sampling, exact
 enumeration, parameter summary) through one cache of ahead-of-time compiled kernels:
-`compile_count` counts its compilations, `Session.last_timing` times the last call.
+`compile_count` counts its compilations, `Session.timed` returns a call's result with its
+timing, `Setup.change` applies the change rules and `Session.checks` gives the verdicts.
 """
 
-from ._autoregressive import EXACT_MAX_BYTES as EXACT_MAX_BYTES
+from ._checks import CHECK_NAMES as CHECK_NAMES
+from ._checks import VERDICTS as VERDICTS
+from ._checks import CheckResult as CheckResult
+from ._checks import run_checks as run_checks
+from ._constants import CHECK_BATCH as CHECK_BATCH
+from ._constants import CHECK_SEED as CHECK_SEED
+from ._constants import CHECK_TOLERANCE as CHECK_TOLERANCE
+from ._constants import DEFAULT_EXTENTS as DEFAULT_EXTENTS
+from ._constants import EXACT_CHUNK as EXACT_CHUNK
+from ._constants import EXACT_MAX_BYTES as EXACT_MAX_BYTES
+from ._constants import FORCED_ZERO_ATOL as FORCED_ZERO_ATOL
+from ._constants import GROUPS as GROUPS
+from ._constants import LATTICE_NDIM as LATTICE_NDIM
+from ._constants import LATTICES as LATTICES
+from ._constants import MAX_SAMPLES as MAX_SAMPLES
+from ._constants import MAX_SEED as MAX_SEED
+from ._constants import PARAM_DTYPES as PARAM_DTYPES
+from ._constants import SAMPLE_CHUNK as SAMPLE_CHUNK
 from ._kernels import cache_size as cache_size
 from ._kernels import compile_count as compile_count
+from ._registry import ACTIVATIONS as ACTIVATIONS
+from ._registry import ARCHITECTURES as ARCHITECTURES
+from ._registry import ArchitectureSpec as ArchitectureSpec
+from ._registry import Hyperparameter as Hyperparameter
 from ._results import ExactState as ExactState
 from ._results import OrbitResult as OrbitResult
 from ._results import ParameterRow as ParameterRow
@@ -17,22 +39,51 @@ from ._results import ParameterSummary as ParameterSummary
 from ._results import SymmetryCheck as SymmetryCheck
 from ._results import Timing as Timing
 from ._session import Session as Session
+from ._session_core import Timed as Timed
 from ._setup import Setup as Setup
+from ._setup_rules import carried_over as carried_over
+from ._setup_rules import current_values as current_values
+from ._setup_rules import declarations as declarations
 from ._strategy import KERNEL_MODULES as KERNEL_MODULES
 from ._strategy import orbit_strategy as orbit_strategy
 
 __all__ = [
+    "ACTIVATIONS",
+    "ARCHITECTURES",
+    "CHECK_BATCH",
+    "CHECK_NAMES",
+    "CHECK_SEED",
+    "CHECK_TOLERANCE",
+    "DEFAULT_EXTENTS",
+    "EXACT_CHUNK",
     "EXACT_MAX_BYTES",
+    "FORCED_ZERO_ATOL",
+    "GROUPS",
     "KERNEL_MODULES",
+    "LATTICES",
+    "LATTICE_NDIM",
+    "MAX_SAMPLES",
+    "MAX_SEED",
+    "PARAM_DTYPES",
+    "SAMPLE_CHUNK",
+    "VERDICTS",
+    "ArchitectureSpec",
+    "CheckResult",
     "ExactState",
+    "Hyperparameter",
     "OrbitResult",
     "ParameterRow",
     "ParameterSummary",
     "Session",
     "Setup",
     "SymmetryCheck",
+    "Timed",
     "Timing",
     "cache_size",
+    "carried_over",
     "compile_count",
+    "current_values",
+    "declarations",
     "orbit_strategy",
+    "run_checks",
 ]

@@ -11,15 +11,9 @@ from collections.abc import Callable
 import numpy as np
 
 from . import _kernels
-from ._base import SessionBase, batch_bucket, check_seed, human_bytes, records_timing
+from ._constants import EXACT_CHUNK, EXACT_MAX_BYTES, MAX_SAMPLES
 from ._results import ExactState
-
-#: Largest exact enumeration `Session.exact_state` accepts, in bytes (states + outputs).
-EXACT_MAX_BYTES = 256 * 2**20
-#: Configurations per kernel call when enumerating (a fixed shape: one compilation).
-EXACT_CHUNK = 4096
-#: Most samples one `Session.sample` call draws.
-MAX_SAMPLES = 2**20
+from ._session_core import SessionBase, batch_bucket, check_seed, human_bytes, records_timing
 
 
 class AutoregressiveViews(SessionBase):

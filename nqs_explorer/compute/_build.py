@@ -94,7 +94,7 @@ def build_group(setup, lattice):
 
 def architecture_spec(name: str):
     """The registry entry of architecture ``name``; ValueError listing the choices."""
-    from ..models import ARCHITECTURES
+    from ._registry import ARCHITECTURES
 
     if name not in ARCHITECTURES:
         raise ValueError(

@@ -11,8 +11,8 @@ import numpy as np
 
 from . import _build, _kernels
 from ._autoregressive import AutoregressiveViews
-from ._base import SessionState, records_timing
 from ._results import Timing
+from ._session_core import SessionState, records_timing
 from ._setup import Setup
 from ._symmetry import SymmetryViews
 
@@ -152,6 +152,20 @@ class Session(SymmetryViews, AutoregressiveViews):
         setup = self._state.setup.replace(**changes)
         self._state = self._build_checked(setup, self._state)
 
+    @records_timing
+    def change(self, **fields) -> None:
+        """Switch to ``setup.change(**fields)``: the fields with every change rule applied.
+
+        Unlike `update` (which sets exactly the given fields), a new group clears the
+        character, no group unticks symmetrize, and so on (see `Setup.change`). On any
+        error the session stays exactly as it was.
+
+        Raises:
+            ValueError: the message says which field is wrong and what is allowed.
+        """
+        setup = self._state.setup.change(**fields)
+        self._state = self._build_checked(setup, self._state)
+
     def _build_checked(self, setup: Setup, old: SessionState | None) -> SessionState:
         """`_build`, with any failure turned into a ValueError that says what failed."""
         try:
@@ -199,6 +213,25 @@ class Session(SymmetryViews, AutoregressiveViews):
             device_variables=jax.device_put(host_tree),
             memo={},
         )
+
+    # ------------------------------------------------------------------ checks
+    def checks(self, exact=None) -> list:
+        """Every correctness check of the model as data (`CheckResult` per check).
+
+        Symmetry covariance, normalisation and autoregressiveness, with their verdicts
+        (``pass``/``fail``/``info``/``n/a``) decided against `CHECK_TOLERANCE`; a check
+        that cannot run is ``n/a`` with the reason. ``exact``: a zero-argument callable
+        giving the `ExactState` to use (default: enumerate now).
+
+        Example:
+            >>> from nqs_explorer.compute import Session, Setup
+            >>> s = Session(Setup(lattice="Chain", extent=(4,), symmetrize=True))
+            >>> [(r.name, r.verdict) for r in s.checks()]
+            [('symmetry covariance', 'pass'), ('AR normalization', 'n/a'), ('autoregressiveness', 'n/a')]
+        """
+        from ._checks import run_checks
+
+        return run_checks(self, exact)
 
     def save_parameters(self, path) -> None:
         """Write the variables to ``path`` (flax msgpack; ``.json`` for JSON)."""

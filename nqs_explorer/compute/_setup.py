@@ -6,31 +6,9 @@ import dataclasses
 import json
 from typing import Any
 
-LATTICES = ("Chain", "Square", "Grid", "Triangular", "Honeycomb", "Kagome")
-GROUPS = (None, "translation", "point", "space")
-PARAM_DTYPES = ("float32", "float64", "complex64", "complex128")
-MAX_SEED = 2**32 - 1
-
-#: The extent a lattice kind starts with when a user switches to it (the lattice picker,
-#: ``nqs-explorer render --lattice``).
-DEFAULT_EXTENTS = {
-    "Chain": (8,),
-    "Square": (3, 3),
-    "Grid": (3, 4),
-    "Triangular": (3, 3),
-    "Honeycomb": (3, 3),
-    "Kagome": (2, 3),
-}
-
-# Number of axes each lattice kind takes (None: any number >= 1).
-_LATTICE_NDIM = {
-    "Chain": 1,
-    "Square": 2,
-    "Grid": None,
-    "Triangular": 2,
-    "Honeycomb": 2,
-    "Kagome": 2,
-}
+from ._constants import DEFAULT_EXTENTS as DEFAULT_EXTENTS
+from ._constants import GROUPS, LATTICES, MAX_SEED, PARAM_DTYPES
+from ._constants import LATTICE_NDIM as _LATTICE_NDIM
 
 
 def _freeze(value: Any) -> Any:
@@ -64,7 +42,7 @@ class Setup:
         point_group: name of the point group (``"D4"``, ``"C4v"``, ...), ``None`` for the
             largest the lattice has.
         character_id: row of the group's character table; ``None`` means all ones.
-        architecture: a key of ``nqs_explorer.models.ARCHITECTURES``.
+        architecture: a key of ``nqs_explorer.compute.ARCHITECTURES``.
         hyperparameters: the architecture's hyperparameters (the registry's defaults
             fill what is missing).
         symmetrize: wrap the model in ``SymmExpSum(group, character_id)``.
@@ -122,6 +100,40 @@ class Setup:
                 f"unknown setup field(s) {unknown}; fields are {[f.name for f in dataclasses.fields(self)]}"
             )
         return dataclasses.replace(self, **changes)
+
+    def change(self, **fields) -> Setup:
+        """A new valid setup with ``fields`` set and every change rule applied.
+
+        The rules, in order (lattice → group → character → symmetrize → model), never
+        override a field given in ``fields``:
+
+        - a new lattice kind takes its default extent, periodic on every axis;
+          ``Square`` takes one extent ``L`` for ``L×L``; a new number of axes keeps
+          uniform boundaries;
+        - a new lattice (kind, extent or boundaries) clears the point group and the
+          character;
+        - a new group kind clears the point group and the character; no group unticks
+          symmetrize;
+        - a new point group clears the character;
+        - a new architecture keeps the shared hyperparameters that are still valid and
+          stays symmetrized only if it can be.
+
+        Raises:
+            ValueError: an unknown field, or a result that is not valid (the message names
+                the field and what is allowed).
+
+        Example:
+            >>> from nqs_explorer.compute import Setup
+            >>> s = Setup(group="translation", character_id=2, symmetrize=True)
+            >>> t = s.change(group=None)
+            >>> t.group, t.character_id, t.symmetrize
+            (None, None, False)
+            >>> Setup().change(lattice="Chain").extent
+            (8,)
+        """
+        from ._setup_rules import apply_rules
+
+        return apply_rules(self, fields)
 
     # ------------------------------------------------------------------ validation
     def validate(self) -> None:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import _kernels
-from ._base import SessionBase, records_timing
+from ._constants import FORCED_ZERO_ATOL
 from ._results import OrbitResult, SymmetryCheck
-
-#: Amplitude sums below this (relative to the number of terms) count as exactly zero.
-FORCED_ZERO_ATOL = 1e-9
+from ._session_core import SessionBase, records_timing
 
 
 class SymmetryViews(SessionBase):

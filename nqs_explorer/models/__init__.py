@@ -19,25 +19,19 @@ from ._io import validate_params as validate_params
 from ._mlp import MLP as MLP
 from ._mlp import MLPBlock as MLPBlock
 from ._rbm import RBM as RBM
-from ._registry import ARCHITECTURES as ARCHITECTURES
-from ._registry import ArchitectureSpec as ArchitectureSpec
-from ._registry import Hyperparameter as Hyperparameter
 from ._sampler import sample as sample
 
 __all__ = [
-    "ARCHITECTURES",
     "MLP",
     "RBM",
     "ARNNConv1D",
     "ARNNConv2D",
     "ARNNDense",
     "AbstractARNN",
-    "ArchitectureSpec",
     "DeepSetMLP",
     "FastARNNConv1D",
     "FastARNNConv2D",
     "FastARNNDense",
-    "Hyperparameter",
     "MLPBlock",
     "OccupiedCoordinates",
     "SiteFeatures",

@@ -15,19 +15,31 @@ character tables with NaN/inf raise ``ValueError``; parameter heatmaps and histo
 the finite entries and annotate the non-finite ones.
 """
 
+from ._artists import find_artist as find_artist
+from ._artists import sites_of as sites_of
+from ._artists import stacked_above as stacked_above
+from ._characters import character_table_layout as character_table_layout
 from ._characters import draw_character_table as draw_character_table
 from ._conditionals import draw_conditionals as draw_conditionals
+from ._conditionals import update_conditionals as update_conditionals
+from ._conditionals import value_artists as conditionals_value_artists
 from ._configuration import draw_configuration as draw_configuration
 from ._configuration import set_configuration as set_configuration
 from ._gallery import draw_samples as draw_samples
+from ._gallery import samples_gallery_size as samples_gallery_size
 from ._lattice import draw_lattice as draw_lattice
 from ._orbit import draw_orbit_gallery as draw_orbit_gallery
+from ._orbit import orbit_gallery_size as orbit_gallery_size
+from ._orbit_handle import OrbitGalleryHandle as OrbitGalleryHandle
 from ._parameters import draw_parameter_heatmap as draw_parameter_heatmap
 from ._parameters import draw_parameter_histogram as draw_parameter_histogram
 from ._style import phase_colormap as phase_colormap
 from ._terms import draw_terms as draw_terms
 
 __all__ = [
+    "OrbitGalleryHandle",
+    "character_table_layout",
+    "conditionals_value_artists",
     "draw_character_table",
     "draw_conditionals",
     "draw_configuration",
@@ -37,6 +49,12 @@ __all__ = [
     "draw_parameter_histogram",
     "draw_samples",
     "draw_terms",
+    "find_artist",
+    "orbit_gallery_size",
     "phase_colormap",
+    "samples_gallery_size",
     "set_configuration",
+    "sites_of",
+    "stacked_above",
+    "update_conditionals",
 ]

@@ -175,5 +175,5 @@ def draw_orbit_gallery(
         add_phase_colorbar(terms_ax, label="arg t")
     add_state_legend(gallery.fig, states)
     if title:
-        gallery.fig.suptitle(title, fontsize=11)
+        gallery.fig.suptitle(title, fontsize=11).set_gid("suptitle")
     return gallery.fig if isinstance(gallery.fig, Figure) else gallery.fig.figure

@@ -7,9 +7,12 @@ with a ``root`` widget; it displays in Jupyter by itself, and `Explorer` compose
     nqx.Explorer()                                  # the whole app
     nqx.widgets.OrbitView()                         # one view on its own
 
-State lives in :class:`AppState`, which tests drive directly; widget callbacks run through
-its error boundary, so an invalid choice shows a message and keeps the last valid model.
-`nqs_explorer.widgets.html` renders the views as HTML strings without widgets.
+State lives in :class:`AppState`, a ``traitlets.HasTraits`` whose typed traits (setup,
+configuration, character, parameters, revision, busy, progress, messages, last error)
+the views observe; tests drive it directly. Widget callbacks run through its error
+boundary, so an invalid choice shows a message and keeps the last valid model. Every
+view records the revision it drew (``drawn_revision``) and is marked stale while behind.
+`nqs_explorer.plot.html` renders the views as HTML strings without widgets.
 """
 
 from ._autoregressive_view import AutoregressiveView as AutoregressiveView

@@ -8,8 +8,6 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import plot
-from ..plot._conditionals import update_conditionals, value_artists
-from ..plot._gallery import samples_gallery_size
 from ._figure import LiveFigure
 from ._state import AppState
 from ._view import View, set_if_changed, set_options
@@ -78,9 +76,8 @@ class AutoregressiveView(View):
         self.on_value(self.state_choice, lambda _v: self._draw_conditionals(), "Choose state")
         self.on_click(self.draw, self._draw_samples, "Draw samples")
         self.on_click(self.normalize, self._normalize, "Exact normalization")
-        self.state.observe("setup", self.refresh, self.source)
-        self.state.observe("parameters", self.refresh, self.source)
-        self.state.observe("configuration", self._on_configuration, self.source)
+        self.redraw_on(["setup", "parameters"])
+        self.redraw_on(["configuration"], self._draw_conditionals)
         self.body = widgets.VBox(
             [
                 widgets.HBox([self.site, self.state_choice]),
@@ -130,12 +127,6 @@ class AutoregressiveView(View):
         self.normalization.value = ""
         self._draw_conditionals()
 
-    def _on_configuration(self, configuration) -> None:
-        if self.active:
-            self._draw_conditionals()
-        else:
-            self._pending = True
-
     def _draw_conditionals(self) -> None:
         if not self.available:
             return
@@ -154,7 +145,7 @@ class AutoregressiveView(View):
         key = (self._lattice_key, options["local_state_index"], tuple(options["local_states"]))
         if key == self._map_key and figure.figure.axes:
             ax = figure.figure.axes[0]
-            update_conditionals(ax, lattice, probs, site, **options)
+            plot.update_conditionals(ax, lattice, probs, site, **options)
             figure.set_dynamic(*self._dynamic_artists(ax), keep_background=True)
             figure.update_dynamic()
         else:
@@ -170,7 +161,7 @@ class AutoregressiveView(View):
     @staticmethod
     def _dynamic_artists(ax) -> list:
         """What a new site or configuration changes (see `LiveFigure.set_dynamic`)."""
-        return [*value_artists(ax), ax.title]
+        return [*plot.conditionals_value_artists(ax), ax.title]
 
     def _draw_samples(self) -> None:
         samples, log_probs = self.state.sample(self.n_samples.value, self.sample_seed.value)
@@ -184,7 +175,7 @@ class AutoregressiveView(View):
                 local_states=states,
                 max_samples=SAMPLES_SHOWN,
             ),
-            size=samples_gallery_size(lattice, min(len(samples), SAMPLES_SHOWN)),
+            size=plot.samples_gallery_size(lattice, min(len(samples), SAMPLES_SHOWN)),
         )
         self.samples_figure.redraw()
         mean_up = float(np.mean(samples == states[-1]))

@@ -2,7 +2,7 @@
 
 Exceptions raised inside an ipywidgets observer are shown nowhere in JupyterLab, and an
 exception escaping into the notebook would leave the app half-updated. Every callback of
-the explorer therefore runs through ``Hub.run`` (see ``_hub.py``): user errors (``ValueError``,
+the explorer therefore runs through ``AppState.run`` (see ``_state.py``): user errors (``ValueError``,
 ``TypeError``, ...) become their message, anything else becomes "Internal error" with the
 exception type, and the traceback is kept for the log instead of being printed.
 """
@@ -69,3 +69,14 @@ def message_html(message: Message | None) -> str:
         f'<div class="nqx-message nqx-{message.level}" style="{style}">'
         f"{icon}{html.escape(message.text)}</div>"
     )
+
+
+def unique_warnings(caught) -> list:
+    """The caught warnings worth a message: one per text, deprecations left out."""
+    seen, out = set(), []
+    for item in caught:
+        text = str(item.message)
+        if text not in seen and not issubclass(item.category, DeprecationWarning):
+            seen.add(text)
+            out.append(item)
+    return out

@@ -16,7 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import models
+from .. import compute, models
 from .. import nn as nqx_nn
 from ..utils import HashableArray
 
@@ -127,13 +127,13 @@ def module_code(session) -> str:
     try:
         return constructor_code(inner, context)
     except _NotCode:
-        spec = models.ARCHITECTURES[setup.architecture]
+        spec = compute.ARCHITECTURES[setup.architecture]
         values = dict(setup.hyperparameters)
         if any(h.name == "param_dtype" for h in spec.hyperparameters):
             values["param_dtype"] = setup.param_dtype
         values = spec.validate(values)
         args = "".join(f", {k}={value_code(v, {})}" for k, v in values.items())
-        return f"nqx.models.ARCHITECTURES[{setup.architecture!r}].build(hilbert, lattice{args})"
+        return f"nqx.compute.ARCHITECTURES[{setup.architecture!r}].build(hilbert, lattice{args})"
 
 
 def model_script(session, sigma, parameters_path: str | None = None) -> str:

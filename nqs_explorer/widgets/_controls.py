@@ -1,4 +1,4 @@
-"""Controls generated from hyperparameter declarations (``models.Hyperparameter``).
+"""Controls generated from hyperparameter declarations (``compute.Hyperparameter``).
 
 One function maps a declaration to a widget, one reads a value back, one shows a value;
 the model builder has no hand-written form for any architecture.

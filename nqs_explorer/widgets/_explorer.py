@@ -20,7 +20,7 @@ from ._orbit_view import OrbitView
 from ._parameter_table import ParameterTable
 from ._state import AppState
 from ._status import StatusLine
-from ._view import View
+from ._view import STALE_STYLE, View
 
 LOG_LINES = 6
 #: Width of the pickers' tabs, and the narrowest the views get beside them (pixels).
@@ -38,7 +38,7 @@ class MessageLog(View):
     def __init__(self, state: AppState | None = None):
         super().__init__(state)
         self.html = widgets.HTML()
-        self.state.observe("message", self._update, self.source)
+        self.state.watch(lambda _change: self.sync(), "messages", self.source)
         self.root = self.html
         self.sync()
 
@@ -50,10 +50,6 @@ class MessageLog(View):
             for m in messages
         ]
         self.html.value = "".join(lines)
-
-    def _update(self, source, message) -> None:
-        if message is not None:
-            self.sync()
 
 
 #: The explorer's tabs: the pickers (left), then the views (right).
@@ -172,6 +168,7 @@ class Explorer:
                 ),
                 self.status.root,
                 self.log.root,
+                widgets.HTML(STALE_STYLE),
             ]
         )
 

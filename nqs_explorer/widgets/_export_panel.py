@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from . import _files
+from . import _save_load
 from ._codegen import model_script
 from ._state import AppState
 from ._view import View
@@ -44,24 +44,23 @@ class ExportPanel(View):
         self.upload_setup = widgets.FileUpload(accept=".json", description="upload")
         self.on_click(
             self.save_params,
-            lambda: self._do(_files.save_parameters, self.params_path),
+            lambda: self._do(_save_load.save_parameters, self.params_path),
             "Save parameters",
         )
         self.on_click(
             self.load_params,
-            lambda: self._do(_files.load_parameters, self.params_path),
+            lambda: self._do(_save_load.load_parameters, self.params_path),
             "Load parameters",
         )
         self.on_click(
-            self.save_setup, lambda: self._do(_files.save_setup, self.setup_path), "Save setup"
+            self.save_setup, lambda: self._do(_save_load.save_setup, self.setup_path), "Save setup"
         )
         self.on_click(
-            self.load_setup, lambda: self._do(_files.load_setup, self.setup_path), "Load setup"
+            self.load_setup, lambda: self._do(_save_load.load_setup, self.setup_path), "Load setup"
         )
         self.on_value(self.upload_params, self._uploaded_params, "Upload parameters")
         self.on_value(self.upload_setup, self._uploaded_setup, "Upload setup")
-        for event in ("setup", "parameters", "configuration"):
-            self.state.observe(event, self.refresh, self.source)
+        self.redraw_on(["setup", "parameters", "configuration"])
         self.root = widgets.VBox(
             [
                 widgets.HBox(
@@ -87,7 +86,7 @@ class ExportPanel(View):
         if not files:
             return True
         upload = files[0]
-        return _files.load_parameters_bytes(
+        return _save_load.load_parameters_bytes(
             self.state, upload["name"], upload["content"], self.source
         )
 
@@ -95,7 +94,7 @@ class ExportPanel(View):
         if not files:
             return True
         text = bytes(files[0]["content"]).decode("utf-8", errors="replace")
-        return _files.load_setup_text(self.state, text, self.source)
+        return _save_load.load_setup_text(self.state, text, self.source)
 
     def sync(self) -> None:
         self.code.value = model_script(

@@ -242,7 +242,7 @@ class LiveFigure:
     def layout(self, size, rects) -> list:
         """Clear the figure, give it ``size`` (inches) and fresh axes at ``rects``
         (``(left, bottom, width, height)`` figure fractions), e.g. the layout a plot
-        function reports without drawing (``plot._characters.character_table_layout``)."""
+        function reports without drawing (``plot.character_table_layout``)."""
         self.figure.clear()
         self.set_dynamic()
         self.figure.set_size_inches(self.fit(size))
@@ -252,7 +252,7 @@ class LiveFigure:
         """Fill this figure with a gallery: ``draw(fig)`` fills the figure ``fig``.
 
         The figure takes ``size`` (inches), the size the plot layer would give the gallery
-        (e.g. ``plot._orbit.orbit_gallery_size``); without it ``draw(None)`` is drawn
+        (e.g. ``plot.orbit_gallery_size``); without it ``draw(None)`` is drawn
         once just to learn that size (twice the work).
         """
         if size is None:

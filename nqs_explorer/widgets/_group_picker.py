@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 
+from ..plot.html import group_summary_html as group_summary_html
 from ._state import AppState
 from ._view import View, set_if_changed, set_options
 
@@ -16,26 +15,6 @@ GROUP_CHOICES = (
     ("space group", "space"),
 )
 LARGEST = "largest"
-
-
-def group_summary_html(group) -> str:
-    """Name, order, generators and conjugacy classes of ``group`` as HTML."""
-    if group is None:
-        return "<i>No symmetry group: the model is used as it is.</i>"
-    names = group.element_names
-    generators = ", ".join(html.escape(names[g]) for g in group.generators) or "none (trivial)"
-    rows = "".join(
-        f"<tr><td>{k}</td><td>{int(size)}</td><td>{html.escape(name)}</td></tr>"
-        for k, (size, name) in enumerate(zip(group.class_sizes, group.class_names))
-    )
-    return (
-        f"<b>{html.escape(group.name)}</b>: order |G| = {len(group)}, "
-        f"{len(group.class_sizes)} conjugacy classes, acting on {group.degree} sites<br>"
-        f"generators: {generators}"
-        '<table class="nqx-classes" cellpadding="2" style="font-size:90%;border-collapse:collapse">'
-        "<tr><th>class</th><th>size</th><th>name</th></tr>"
-        f"{rows}</table>"
-    )
 
 
 class GroupPicker(View):
@@ -58,20 +37,15 @@ class GroupPicker(View):
         self.info = widgets.HTML()
         self.on_value(self.kind, self._set_kind, "Change group")
         self.on_value(self.point_group, self._set_point_group, "Change point group")
-        self.state.observe("setup", self.refresh, self.source)
+        self.redraw_on(["setup"])
         self.root = widgets.VBox([self.kind, self.point_group, self.message, self.info])
         self.sync()
 
     def _set_kind(self, kind: str | None) -> bool:
-        changes = {"group": kind, "character_id": None, "point_group": None}
-        if kind is None:
-            changes["symmetrize"] = False  # there is nothing left to symmetrize over
-        return self.state.update(self.source, **changes)
+        return self.state.update(self.source, group=kind)
 
     def _set_point_group(self, name: str) -> bool:
-        return self.state.update(
-            self.source, point_group=None if name == LARGEST else name, character_id=None
-        )
+        return self.state.update(self.source, point_group=None if name == LARGEST else name)
 
     def sync(self) -> None:
         setup, session = self.state.setup, self.state.session

@@ -7,7 +7,7 @@ import html
 import ipywidgets as widgets
 
 from .. import plot
-from ..compute._setup import DEFAULT_EXTENTS, LATTICES
+from ..compute import LATTICES
 from ._figure import LiveFigure
 from ._state import AppState
 from ._view import View, set_if_changed
@@ -22,7 +22,7 @@ class LatticePicker(View):
     """Choose the lattice kind, its extent and periodic boundaries per axis; draw it.
 
     ``Square`` takes one extent ``L`` (an L×L lattice); use ``Grid`` for rectangles.
-    Changing the lattice resets the point group and the character (their meaning changes).
+    What a change does to the other fields is `compute.Setup.change`'s business.
 
     Attributes:
         kind: ``Dropdown`` of lattice kinds.
@@ -53,7 +53,7 @@ class LatticePicker(View):
             self.on_value(control, lambda _v: self._set_geometry(), "Change extent")
         for control in self.pbcs:
             self.on_value(control, lambda _v: self._set_geometry(), "Change boundaries")
-        self.state.observe("setup", self.refresh, self.source)
+        self.redraw_on(["setup"])
         controls = widgets.VBox(
             [
                 self.kind,
@@ -69,25 +69,17 @@ class LatticePicker(View):
 
     # ---------------------------------------------------------------- events -> state
     def _set_kind(self, kind: str) -> bool:
-        extent = DEFAULT_EXTENTS[kind]
-        return self._apply(lattice=kind, extent=extent, pbc=(True,) * len(extent))
+        return self.state.update(self.source, lattice=kind)  # False: revert the controls
 
     def _set_geometry(self) -> bool:
         setup = self.state.setup
         n_axes = len(setup.extent)
         if setup.lattice == "Square":
-            extent = (self.extents[0].value,) * 2
+            extent = (int(self.extents[0].value),)  # L×L (`Setup.change`)
         else:
             extent = tuple(int(self.extents[i].value) for i in range(n_axes))
         pbc = tuple(bool(self.pbcs[i].value) for i in range(n_axes))
-        return self._apply(extent=extent, pbc=pbc)
-
-    def _apply(self, **changes) -> bool:
-        setup = self.state.setup
-        if setup.group in ("point", "space"):
-            changes.setdefault("point_group", None)  # names differ between lattices
-        changes.setdefault("character_id", None)  # irreps are renumbered by a new lattice
-        return self.state.update(self.source, **changes)  # False: revert the controls
+        return self.state.update(self.source, extent=extent, pbc=pbc)
 
     # ---------------------------------------------------------------- state -> widgets
     def sync(self) -> None:

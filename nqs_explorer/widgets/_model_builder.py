@@ -6,51 +6,19 @@ import html
 
 import ipywidgets as widgets
 
-from ..compute._setup import MAX_SEED, PARAM_DTYPES
-from ..models import ARCHITECTURES, Hyperparameter
+from ..compute import ARCHITECTURES, MAX_SEED, current_values, declarations
 from ._controls import control_for, read_control, show_value
 from ._state import AppState
 from ._view import View, set_if_changed
 
-#: Used when an architecture does not declare ``param_dtype`` itself.
-PARAM_DTYPE = Hyperparameter(
-    "param_dtype", str, "float64", choices=PARAM_DTYPES, help="real or complex parameters"
-)
-
-
-def declarations(spec) -> tuple:
-    """The hyperparameter declarations shown for ``spec`` (``param_dtype`` always last)."""
-    own = tuple(h for h in spec.hyperparameters if h.name != "param_dtype")
-    dtype = next((h for h in spec.hyperparameters if h.name == "param_dtype"), PARAM_DTYPE)
-    return (*own, dtype)
-
-
-def current_values(setup) -> dict:
-    """Every hyperparameter of the setup's architecture (defaults filled in)."""
-    spec = ARCHITECTURES[setup.architecture]
-    values = {h.name: h.default for h in declarations(spec)}
-    values.update(setup.hyperparameters)
-    values["param_dtype"] = setup.param_dtype
-    return values
-
-
-def carried_over(spec, old_values: dict) -> dict:
-    """The old values that are still valid hyperparameters of ``spec`` (layers, features...)."""
-    kept = {}
-    for h in spec.hyperparameters:
-        if h.name in old_values and h.name != "param_dtype":
-            try:
-                kept[h.name] = h.validate(old_values[h.name], spec.name)
-            except (TypeError, ValueError):
-                continue
-    return kept
+__all__ = ["ModelBuilder", "current_values", "declarations"]
 
 
 class ModelBuilder(View):
     """Build the model live: every control is generated from the architecture's declaration.
 
     Attributes:
-        architecture: ``Dropdown`` of ``models.ARCHITECTURES``.
+        architecture: ``Dropdown`` of ``compute.ARCHITECTURES``.
         hyperparameters: ``{name: control}`` of the current architecture.
         symmetrize: ``Checkbox``, wrap the model in ``SymmExpSum(group, character)``.
         seed: ``BoundedIntText``, the initialisation seed (a new seed never recompiles).
@@ -77,8 +45,7 @@ class ModelBuilder(View):
         self.on_value(self.architecture, self._set_architecture, "Change architecture")
         self.on_value(self.symmetrize, self._set_symmetrize, "Symmetrize")
         self.on_value(self.seed, lambda seed: self.state.update(self.source, seed=seed), "New seed")
-        self.state.observe("setup", self.refresh, self.source)
-        self.state.observe("parameters", self.refresh, self.source)
+        self.redraw_on(["setup", "parameters"])
         self.root = widgets.VBox(
             [
                 widgets.HBox([self.architecture, self.help]),
@@ -92,14 +59,7 @@ class ModelBuilder(View):
 
     # ---------------------------------------------------------------- events -> state
     def _set_architecture(self, name: str) -> bool:
-        spec = ARCHITECTURES[name]
-        setup = self.state.setup
-        return self.state.update(
-            self.source,
-            architecture=name,
-            hyperparameters=carried_over(spec, current_values(setup)),
-            symmetrize=setup.symmetrize and spec.supports_symmetrization,
-        )
+        return self.state.update(self.source, architecture=name)
 
     def _set_symmetrize(self, value: bool) -> bool:
         return self.state.update(self.source, symmetrize=bool(value))

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 import numpy as np
 
 from .. import plot
-from ..plot._orbit import orbit_gallery_size
-from ..plot._style import format_phase
+from ..plot.html import angle_text as angle_text
+from ..plot.html import complex_text as complex_text
+from ..plot.html import orbit_summary_html as orbit_summary_html
+from ..plot.html import real_text as real_text
+from ..plot.html import terms_table_html as terms_table_html
 from ._figure import LiveFigure, fluid_canvas_style
-from ._inplace import gallery_dynamic_artists, sites_of, stacked_above, update_orbit_gallery
 from ._state import AppState
-from ._view import View, scroll_box
+from ._view import View
 
 MAX_PANELS = 8
-MAX_TABLE_ROWS = 48
 #: Width of the column holding the controls, the configuration and the summary (pixels);
 #: the configuration canvas is scaled to fit inside it.
 LEFT_COLUMN_PX = 420
@@ -24,149 +23,6 @@ CONFIGURATION_MAX_PX = LEFT_COLUMN_PX - 16
 #: Narrowest the terms table's box gets beside the left column (pixels); a narrower
 #: view puts it below the column.
 TERMS_MIN_PX = 300
-#: Rounding noise below this fraction of |z| prints as 0 (a cos(π/2) is 6e-17, not -0).
-ZERO_TOLERANCE = 1e-12
-#: Significant digits of the numbers in the terms table (the tooltip of each row has 10).
-TABLE_DIGITS = 3
-SUMMARY_DIGITS = 4
-MINUS = "\u2212"  # typographic minus, as in the gallery titles
-SUMMARY_STYLE = "white-space:normal;overflow-wrap:anywhere;max-width:100%;line-height:1.4"
-
-
-def sigma_text(sigma: np.ndarray) -> str:
-    """``σ = (+, −, +, ...)`` for spin 1/2, the values otherwise."""
-    if np.all(np.isin(sigma, (-1.0, 1.0))):
-        return "".join("+" if s > 0 else "−" for s in sigma)
-    return " ".join(f"{s:g}" for s in sigma)
-
-
-def _clean(x: float, scale: float) -> float:
-    """``x`` with rounding noise (relative to ``scale``) and the sign of zero removed."""
-    return 0.0 if abs(x) <= ZERO_TOLERANCE * max(scale, 1.0) else float(x) + 0.0
-
-
-def real_text(x: float, digits: int = TABLE_DIGITS) -> str:
-    """``x`` to ``digits`` significant digits, with a typographic minus (``−0.0366``)."""
-    text = f"{float(x) + 0.0:.{digits}g}"
-    return "0" if text in ("-0", "0") else text.replace("-", MINUS)
-
-
-def complex_text(z: complex, digits: int = TABLE_DIGITS) -> str:
-    """``z`` in its shortest form: ``1``, ``−i``, ``0.5i``, ``0.707−0.707i``.
-
-    ``digits`` significant digits per part; a part that is zero up to rounding noise
-    (a cos(π/2) is 6e-17) is left out, and zeros print unsigned.
-    """
-    z = complex(z)
-    real, imag = _clean(z.real, abs(z)), _clean(z.imag, abs(z))
-    if imag == 0.0:
-        return real_text(real, digits)
-    magnitude = real_text(abs(imag), digits)
-    imag_text = ("" if magnitude == "1" else magnitude) + "i"
-    if real == 0.0:
-        return (MINUS if imag < 0 else "") + imag_text
-    return f"{real_text(real, digits)}{'+' if imag > 0 else MINUS}{imag_text}"
-
-
-def angle_text(z: complex) -> str:
-    """arg z in units of π, as the gallery titles print it: ``0``, ``−π/4``, ``0.925π``.
-
-    The branch cut is (−π, π]: a negative real number prints ``π``; ``0`` has no
-    argument and prints ``—``.
-    """
-    z = complex(z)
-    real, imag = _clean(z.real, abs(z)), _clean(z.imag, abs(z))
-    if real == 0.0 and imag == 0.0:
-        return "—"
-    return format_phase(np.angle(complex(real, imag)))
-
-
-def _full_text(z: complex) -> str:
-    """``z`` to 10 significant digits (for tooltips)."""
-    z = complex(z)
-    return f"{z.real:.10g}{z.imag:+.10g}i"
-
-
-def orbit_summary_html(orbit, group_name: str) -> str:
-    """Stabilizer, orbit size, the sum of the terms and the forced-zero notice."""
-    names = orbit.element_names
-    stab = ", ".join(html.escape(names[g]) for g in orbit.stabilizer)
-    n = len(names)
-    lines = [
-        f"σ = <code>{sigma_text(orbit.sigma)}</code>",
-        f"group {html.escape(group_name)}: |G| = {n}; stabilizer ({len(orbit.stabilizer)}): {stab}",
-        f"orbit size |G|/|Stab| = {orbit.orbit_size} distinct configurations",
-        f"ψ(σ) = Σ_g χ_g ψ_θ(T_g σ)/|G| = {complex_text(orbit.total, SUMMARY_DIGITS)}"
-        f" (|ψ| = {real_text(abs(orbit.total), SUMMARY_DIGITS)},"
-        f" arg ψ = {angle_text(orbit.total)})",
-    ]
-    if orbit.forced_zero:
-        lines.append(
-            '<b class="nqx-forced-zero" style="color:#c62828">Σ_{h ∈ Stab(σ)} χ_h = 0: this '
-            "character forces ψ(σ) = 0 for every parameter value (a selection rule).</b>"
-        )
-    # wrap long lines (σ of many sites has no spaces) inside the column instead of overflowing
-    return f'<div style="{SUMMARY_STYLE}">' + "<br>".join(lines) + "</div>"
-
-
-#: Column headers of the terms table: (short text, tooltip). Headers never wrap.
-TERMS_COLUMNS = (
-    ("g", "index of the group element"),
-    ("element", "group element g"),
-    ("χ_g", "character of g"),
-    ("log ψ(T_g σ)", "log ψ_θ(T_g σ): the model's log-amplitude of the transformed configuration"),
-    ("|term|", "|χ_g ψ_θ(T_g σ)| / |G|"),
-    ("arg", "arg of the term χ_g ψ_θ(T_g σ) / |G|, in units of π"),
-)
-TERMS_HEADER = "".join(
-    f'<th style="white-space:nowrap;text-align:left" title="{html.escape(tip)}">'
-    f"{html.escape(text)}</th>"
-    for text, tip in TERMS_COLUMNS
-)
-#: The terms table scrolls inside its box (`scroll_box`) rather than overflowing it.
-TERMS_BOX_MAX_HEIGHT_PX = 300
-TERMS_TABLE_STYLE = (
-    "font-size:80%;font-family:monospace;border-collapse:collapse;white-space:nowrap;"
-    "line-height:1.35"
-)
-
-
-def _term_row(g: int, name: str, character: complex, log_term: complex, term: complex) -> str:
-    tooltip = (
-        f"χ_g = {_full_text(character)}, log ψ = {_full_text(log_term)}, term = {_full_text(term)}"
-    )
-    return (
-        f'<tr class="nqx-term" title="{html.escape(tooltip)}"><td>{g}</td>'
-        f"<td>{html.escape(name)}</td><td>{complex_text(character)}</td>"
-        f"<td>{complex_text(log_term)}</td><td>{real_text(abs(term))}</td>"
-        f"<td>{angle_text(term)}</td></tr>"
-    )
-
-
-def terms_table_html(orbit) -> str:
-    """One row per group element: χ_g, log ψ_θ(T_g σ), |term| and arg term; then the sum.
-
-    Numbers have :data:`TABLE_DIGITS` significant digits, phases are in units of π
-    (:func:`angle_text`); each row's tooltip has its numbers to 10 digits.
-    """
-    n = len(orbit.element_names)
-    rows = [
-        _term_row(
-            g, orbit.element_names[g], orbit.characters[g], orbit.log_terms[g], orbit.terms[g]
-        )
-        for g in range(min(n, MAX_TABLE_ROWS))
-    ]
-    more = f"<tr><td colspan=6>… {n - MAX_TABLE_ROWS} more</td></tr>" if n > MAX_TABLE_ROWS else ""
-    total = orbit.total
-    table = (
-        f'<table class="nqx-terms" cellpadding="3" style="{TERMS_TABLE_STYLE}">'
-        f"<tr>{TERMS_HEADER}</tr>"
-        f"{''.join(rows)}{more}"
-        f'<tr class="nqx-sum" style="font-weight:600" title="sum = {_full_text(total)}">'
-        f"<td></td><td>sum</td><td></td><td></td>"
-        f"<td>{real_text(abs(total))}</td><td>{angle_text(total)}</td></tr></table>"
-    )
-    return scroll_box(table, "nqx-terms-box", TERMS_BOX_MAX_HEIGHT_PX)
 
 
 class OrbitView(View):
@@ -221,8 +77,7 @@ class OrbitView(View):
             self.flip, lambda: self.state.flip_site(self.site.value, self.source), "Flip site"
         )
         self.configuration_figure.connect_pick(self._on_pick)
-        for event in ("setup", "configuration", "parameters"):
-            self.state.observe(event, self.refresh, self.source)
+        self.redraw_on(["setup", "configuration", "parameters"])
         controls = widgets.HBox([self.random, self.site, self.flip])
         # the column's width less the widgets' margins ("100%" would overflow it by them)
         self.message.layout.width = "auto"
@@ -235,6 +90,7 @@ class OrbitView(View):
         top = widgets.HBox([left, self.terms], layout=widgets.Layout(flex_flow="row wrap"))
         self.root = widgets.VBox([top, self.gallery_figure.widget, fluid_canvas_style()])
         self._config_key = self._gallery_key = self._drawn_sigma = None
+        self._gallery: plot.OrbitGalleryHandle | None = None
         self.sync()
 
     # ---------------------------------------------------------------- clicks
@@ -277,12 +133,12 @@ class OrbitView(View):
             plot.draw_configuration(session.lattice, sigma, ax=ax, **options)
             # a new σ only repaints the spins (and the indices drawn over them): blit those
             # over the rest of the drawing
-            sites = sites_of(ax)
-            self.configuration_figure.set_dynamic(sites, *stacked_above(ax, sites))
+            sites = plot.sites_of(ax)
+            self.configuration_figure.set_dynamic(sites, *plot.stacked_above(ax, sites))
             self._config_key = key
             self.configuration_figure.redraw()
         else:
-            sites = sites_of(self.configuration_figure.figure.axes[0])
+            sites = plot.sites_of(self.configuration_figure.figure.axes[0])
             plot.set_configuration(sites, sigma, self.state.local_states)
             self.configuration_figure.update_dynamic()
 
@@ -316,13 +172,14 @@ class OrbitView(View):
                     local_states=self.state.local_states,
                     max_panels=shown,
                 ),
-                size=orbit_gallery_size(session.lattice, shown),
+                size=plot.orbit_gallery_size(session.lattice, shown),
             )
             self._gallery_key = key
-            gallery.set_dynamic(*gallery_dynamic_artists(gallery.figure))
+            self._gallery = plot.OrbitGalleryHandle(gallery.figure, shown, self.state.local_states)
+            gallery.set_dynamic(*self._gallery.dynamic_artists())
             gallery.redraw()
             return
         # value-only: the same framing, so re-render only what changed over the rest
-        same_frame = update_orbit_gallery(gallery.figure, orbit, shown, self.state.local_states)
-        gallery.set_dynamic(*gallery_dynamic_artists(gallery.figure), keep_background=same_frame)
+        same_frame = self._gallery.update(orbit)
+        gallery.set_dynamic(*self._gallery.dynamic_artists(), keep_background=same_frame)
         gallery.update_dynamic()

@@ -1,52 +1,154 @@
-"""The explorer's state: one compute session, the current configuration, observers, messages.
+"""The explorer's typed state: one compute session and the traits every view observes.
 
-Widgets only translate events into calls on :class:`AppState` and redraw when it notifies
-them; tests drive this object directly. Every call that can fail runs through
-:meth:`AppState.run`, the error boundary: an exception becomes a message for its source,
-the session keeps its last valid model, and nothing raises into the notebook.
+`AppState` is a ``traitlets.HasTraits``: views observe its typed traits (``setup``,
+``configuration``, ``character``, ``parameters``, ``revision``, ``busy``, ``progress``,
+``messages``, ``last_error``, ``last_action``) with ``observe(handler, names=[...])``
+(through :meth:`AppState.watch`, which runs the handler inside the error boundary).
+There are no string events. Widgets only translate events into calls on `AppState`;
+tests drive this object directly.
+
+One user action changes the model fields together and bumps ``revision`` last, inside
+``hold_trait_notifications``: observers only ever see a consistent state, and a view
+that draws records the revision it drew (``View.drawn_revision``).
+
+Every call that can fail runs through :meth:`AppState.run`, the error boundary
+(`_boundary.py`): an exception becomes a message for its source, the session keeps its
+last valid model, and nothing raises into the notebook.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
+
 import numpy as np
+import traitlets
 
 from .. import compute
-from ._hub import ActionRecord as ActionRecord
-from ._hub import Hub
+from ..compute import SAMPLE_CHUNK
+from ._boundary import Message, describe_exception, unique_warnings
 
-#: Samples per kernel call when sampling with a progress bar (a fixed shape: one compile).
-SAMPLE_CHUNK = 256
+#: The traits whose change makes a new revision (what the views draw from).
+MODEL_TRAITS = ("setup", "configuration", "character", "parameters")
 
 
-class AppState(Hub):
+@dataclasses.dataclass
+class ActionRecord:
+    """What the last user action cost.
+
+    Attributes:
+        label: what the action was ("Build model", "New configuration", ...).
+        wall_s: seconds from the event to the redrawn views.
+        compiles: XLA compilations it triggered (``compute.compile_count()`` delta).
+        compile_s: seconds spent compiling (sum over the kernels it called).
+        run_s: seconds spent running compiled kernels.
+        ok: False when it ended in an error message.
+        device: the device the kernels ran on ("" if none ran).
+        kernels: the kernels it ran, in order.
+    """
+
+    label: str
+    wall_s: float = 0.0
+    compiles: int = 0
+    compile_s: float = 0.0
+    run_s: float = 0.0
+    ok: bool = True
+    device: str = ""
+    kernels: list[str] = dataclasses.field(default_factory=list)
+
+
+class AppState(traitlets.HasTraits):
     """State of the explorer, shared by all views.
 
     Args:
-        setup: the initial :class:`compute.Setup` (default: ``compute.Setup()``).
-        session: an existing :class:`compute.Session` to explore instead.
+        setup: the initial `compute.Setup` (default: ``compute.Setup()``).
+        session: an existing `compute.Session` to explore instead.
 
-    Observers, messages, the error boundary and timing come from :class:`Hub`.
-
-    Attributes:
-        session: the :class:`compute.Session`; always holds the last valid model.
+    Traits (observe them with :meth:`watch` or ``observe(handler, names=...)``):
+        setup: the session's current (always valid) `compute.Setup`.
         configuration: ``(N,)`` float array of local states, the σ of the orbit and
             autoregressive views.
+        character: the chosen irrep (``setup.character_id``; None: all ones).
+        parameters: bumped whenever the parameters are replaced.
+        revision: bumped once per change of any of the above; what views draw from.
+        busy: label of the action in progress ("" when idle).
+        progress: ``(done, total, label)`` of long work (``total == 0``: none).
+        messages: current `Message` per source (a control or a view).
+        last_error: the last error message (None before any).
+        last_action: the `ActionRecord` of the last completed action.
+
+    Attributes:
+        session: the `compute.Session`; always holds the last valid model.
+        log: the last messages, oldest first (the app's message area).
         parameters_path: the file the current parameters were loaded from or saved to.
+        changed: the names of the traits the last revision changed.
+
+    Example:
+        >>> from nqs_explorer import compute
+        >>> from nqs_explorer.widgets import AppState
+        >>> state = AppState(compute.Setup(lattice="Chain", extent=(4,)))
+        >>> seen = []
+        >>> state.watch(lambda change: seen.append(change["new"].group), ["setup"], "doc")
+        >>> state.update("group", group=None), seen, state.revision
+        (True, [None], 1)
     """
+
+    setup = traitlets.Instance(compute.Setup)
+    configuration = traitlets.Instance(np.ndarray)
+    character = traitlets.Int(None, allow_none=True)
+    parameters = traitlets.Int(0)
+    revision = traitlets.Int(0)
+    busy = traitlets.Unicode("")
+    progress = traitlets.Tuple(
+        traitlets.Int(), traitlets.Int(), traitlets.Unicode(), default_value=(0, 0, "")
+    )
+    messages = traitlets.Dict()
+    last_error = traitlets.Instance(Message, allow_none=True)
+    last_action = traitlets.Instance(ActionRecord, allow_none=True)
 
     def __init__(self, setup: compute.Setup | None = None, *, session=None):
         super().__init__()
         self.session = session if session is not None else compute.Session(setup)
+        self.log: list[Message] = []
         self.config_seed = 0
         self.parameters_path: str | None = None  # file the current parameters came from
+        self.changed: frozenset[str] = frozenset()
+        self._action: ActionRecord | None = None
+        self._timed_depth = 0
+        self._memo: dict[str, Any] = {}  # results of the current revision
+        self.setup = self.session.setup
+        self.character = self.setup.character_id
         self.configuration = self._fresh_configuration(self.config_seed)
 
-    # ------------------------------------------------------------------ configuration
-    @property
-    def setup(self) -> compute.Setup:
-        """The session's current (always valid) setup."""
-        return self.session.setup
+    # ------------------------------------------------------------------ observing
+    def watch(self, handler: Callable[[dict], None], names, source: str = "app") -> None:
+        """``observe(handler, names=names)`` with ``handler``'s errors shown under ``source``."""
+        names = [names] if isinstance(names, str) else list(names)
+        unknown = sorted(set(names) - set(self.trait_names()))
+        if unknown:
+            raise ValueError(f"unknown trait(s) {unknown}; traits are {sorted(self.trait_names())}")
+        self.observe(lambda change: self._guarded(source, handler, change), names=names)
 
+    def _commit(self, **fields) -> None:
+        """Set model ``fields`` (traits of `MODEL_TRAITS`) and bump the revision, notifying
+        the observers only once everything is consistent."""
+        self._memo.clear()
+        with self.hold_trait_notifications():
+            changed = set()
+            for name, value in fields.items():
+                old = getattr(self, name)
+                same = old is value if isinstance(value, np.ndarray) else old == value
+                if not same:
+                    setattr(self, name, value)
+                    changed.add(name)
+            self.changed = frozenset(changed)
+            self.revision += 1
+
+    # ------------------------------------------------------------------ configuration
     @property
     def n_sites(self) -> int:
         return int(self.session.hilbert.size)
@@ -71,7 +173,7 @@ class AppState(Hub):
         """Make ``sigma`` (shape ``(N,)``) the current configuration."""
 
         def apply():
-            self._show_configuration(self._check_configuration(sigma))
+            self._commit(configuration=self._check_configuration(sigma))
 
         return self.run(source, "Set configuration", apply)[0]
 
@@ -86,7 +188,7 @@ class AppState(Hub):
             sigma = self.configuration.copy()
             index = int(np.argmin(np.abs(states - sigma[i])))
             sigma[i] = states[(index + 1) % len(states)]
-            self._show_configuration(sigma)
+            self._commit(configuration=sigma)
 
         return self.run(source, f"Flip site {site}", apply)[0]
 
@@ -95,19 +197,14 @@ class AppState(Hub):
 
         def apply():
             self.config_seed = self.config_seed + 1 if seed is None else int(seed)
-            self._show_configuration(self._fresh_configuration(self.config_seed))
+            self._commit(configuration=self._fresh_configuration(self.config_seed))
 
         return self.run(source, "Random configuration", apply)[0]
 
-    def _show_configuration(self, sigma: np.ndarray) -> None:
-        """Make the checked ``sigma`` current and tell the views."""
-        self.configuration = sigma
-        self._bump()
-        self.emit("configuration", configuration=sigma)
-
     # ------------------------------------------------------------------ model changes
     def update(self, source: str = "model", **changes) -> bool:
-        """Apply setup ``changes`` (see :class:`compute.Setup`); False and a message if invalid.
+        """Apply setup ``changes`` with their rules (`compute.Setup.change`); False and a
+        message if invalid.
 
         On failure the session keeps its last valid model and nothing is redrawn.
         """
@@ -119,29 +216,26 @@ class AppState(Hub):
         return self.update(source, character_id=character_id)
 
     def _apply_update(self, changes: dict) -> None:
-        old, old_variables = self.session.setup, self.session.variables
-        self.timed(self.session.update, **changes)
+        old_variables = self.session.variables
+        self.timed(self.session.change, **changes)
+        fields = {"setup": self.session.setup, "character": self.session.setup.character_id}
         if self.session.variables is not old_variables:
             self.parameters_path = None  # re-initialised: no longer the loaded parameters
-        self._after_model_change(old)
-
-    def _after_model_change(self, old) -> None:
-        new = self.session.setup
-        n_changed = self.configuration.shape != (self.n_sites,)
-        if n_changed or not np.all(np.isin(self.configuration, self.local_states)):
-            self.configuration = self._fresh_configuration(self.config_seed)
-        self._bump()
+            fields["parameters"] = self.parameters + 1
+        sigma = self.configuration
+        if sigma.shape != (self.n_sites,) or not np.all(np.isin(sigma, self.local_states)):
+            fields["configuration"] = self._fresh_configuration(self.config_seed)
+        self._commit(**fields)
         self.clear_errors()
-        self.emit("setup", old=old, new=new)
 
     def replace_setup(self, setup: compute.Setup, source: str = "export") -> bool:
         """Switch to a whole new setup (e.g. loaded from JSON); keeps the old one if invalid."""
-        return self.update(source, **_setup_fields(setup))
+        fields = {f.name: getattr(setup, f.name) for f in dataclasses.fields(setup)}
+        return self.update(source, **fields)
 
     def parameters_changed(self) -> None:
         """Tell the views that the session's parameters were replaced."""
-        self._bump()
-        self.emit("parameters")
+        self._commit(parameters=self.parameters + 1)
 
     def set_variables(self, variables, source: str = "parameters") -> bool:
         """Replace the model's parameters (same tree structure and shapes)."""
@@ -151,6 +245,121 @@ class AppState(Hub):
             self.parameters_changed()
 
         return self.run(source, "Set parameters", apply)[0]
+
+    # ------------------------------------------------------------------ boundary
+    def run(self, source: str, label: str | None, fn: Callable, /, *args, **kwargs):
+        """Run ``fn`` inside the error boundary; return ``(ok, result)``.
+
+        A top-level call with a ``label`` is one user action: it clears the old message
+        of ``source``, shows the busy label while running, turns warnings into messages
+        and records its timing in ``last_action``. An exception becomes the message of
+        ``source``; it never propagates.
+        """
+        if self._action is not None or label is None:
+            return self._guarded(source, fn, *args, **kwargs)
+        self.clear_message(source)
+        self._action = record = ActionRecord(label)
+        start, compiles = time.perf_counter(), compute.compile_count()
+        self.busy = label
+        ok = False
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                ok, result = self._guarded(source, fn, *args, **kwargs)
+        finally:
+            self._action = None
+            record.wall_s = time.perf_counter() - start
+            record.compiles = compute.compile_count() - compiles
+            record.ok = ok
+            self.busy = ""
+        for item in unique_warnings(caught):
+            self.post(Message(source, str(item.message), "warning"))
+        self.last_action = record
+        return ok, result
+
+    def _guarded(self, source: str, fn: Callable, /, *args, **kwargs):
+        try:
+            return True, fn(*args, **kwargs)
+        except Exception as exc:  # the boundary: nothing escapes into the notebook
+            self.report(source, exc)
+            return False, None
+
+    def callback(self, source: str, label: str, fn: Callable, on_error: Callable | None = None):
+        """Wrap ``fn`` as a widget callback: runs in :meth:`run`, calls ``on_error`` on failure.
+
+        ``fn`` failing means raising, or returning ``False`` (a nested state call failed
+        and already posted its message).
+        """
+
+        def wrapped(*args, **kwargs):
+            ok, result = self.run(source, label, fn, *args, **kwargs)
+            if (not ok or result is False) and on_error is not None:
+                self.run(source, None, on_error)
+
+        return wrapped
+
+    def report(self, source: str, exc: BaseException) -> None:
+        """Turn ``exc`` into the message of ``source``."""
+        text, details = describe_exception(exc)
+        self.post(Message(source, text, "error", details))
+
+    def post(self, message: Message) -> None:
+        """Show ``message`` next to its source and append it to the log."""
+        self.log = [*self.log[-49:], message]
+        if message.level == "error":
+            self.last_error = message
+        self.messages = {**self.messages, message.source: message}
+
+    def clear_errors(self) -> None:
+        """Remove every error message (the model is valid again after a successful change)."""
+        kept = {s: m for s, m in self.messages.items() if m.level != "error"}
+        if kept != self.messages:
+            self.messages = kept
+
+    def clear_message(self, source: str) -> None:
+        """Remove the message of ``source`` (after a successful action)."""
+        if source in self.messages:
+            self.messages = {s: m for s, m in self.messages.items() if s != source}
+
+    @contextlib.contextmanager
+    def progress_steps(self, label: str, total: int) -> Iterator[Callable[[int], None]]:
+        """Report progress of long work; yields ``step(done, total=total)``.
+
+        ``total`` is the expected number of steps; a step may revise it when the work
+        only knows its size once started (0 <= done <= total).
+        """
+
+        def step(done: int, total: int = total) -> None:
+            self.progress = (int(done), int(total), label)
+
+        step(0)
+        try:
+            yield step
+        finally:
+            self.progress = (0, 0, "")
+
+    # ------------------------------------------------------------------ compute calls
+    def timed(self, fn: Callable, *args, **kwargs):
+        """Call a session method (`compute.Session.timed`) and add its kernel timing to the
+        current action (once: a nested call's timing is part of its caller's)."""
+        self._timed_depth += 1
+        try:
+            out = self.session.timed(fn, *args, **kwargs)
+        finally:
+            self._timed_depth -= 1
+        timing = out.timing
+        if self._timed_depth == 0 and self._action is not None and timing.kernel:
+            self._action.compile_s += float(timing.compile_s)
+            self._action.run_s += float(timing.run_s)
+            self._action.device = str(timing.device)
+            self._action.kernels.append(str(timing.kernel))
+        return out.value
+
+    def memo(self, key: str, fn: Callable, *args, **kwargs):
+        """Compute ``fn`` once per :attr:`revision` (shared by every view)."""
+        if key not in self._memo:
+            self._memo[key] = self.timed(fn, *args, **kwargs)
+        return self._memo[key]
 
     # ------------------------------------------------------------------ shared computations
     def orbit(self):
@@ -189,6 +398,11 @@ class AppState(Hub):
                 step(k + 1)
         return np.concatenate(samples)[:n], np.concatenate(log_probs)[:n]
 
+    def checks(self) -> list[compute.CheckResult]:
+        """`compute.Session.checks` of the current model (the exact state shared with
+        :meth:`exact_state`, with its progress bar)."""
+        return self.timed(self.session.checks, exact=self.exact_state)
+
     def exact_state(self):
         """``compute.ExactState`` by exhaustive enumeration (memory-guarded, cached)."""
         hilbert = self.session.hilbert
@@ -199,12 +413,6 @@ class AppState(Hub):
                 self.session.exact_state,
                 progress=lambda done, total: step(done, total),
             )
-
-
-def _setup_fields(setup) -> dict:
-    import dataclasses
-
-    return {f.name: getattr(setup, f.name) for f in dataclasses.fields(setup)}
 
 
 # Changing only these never changes a shape, so it never recompiles.

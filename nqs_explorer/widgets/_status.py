@@ -6,22 +6,12 @@ import html
 
 import ipywidgets as widgets
 
+from ..plot.html import device_text as device_text
 from ._state import ActionRecord, AppState
 from ._view import View
 
 BUSY_STYLE = "color:#7a4b00;background:#fff4d6;border-radius:3px;padding:1px 8px;font-weight:600"
 IDLE_STYLE = "color:#2e6b30;padding:1px 8px"
-
-
-def device_text(info: dict) -> str:
-    """One line naming the JAX backend, devices, version and x64 mode."""
-    devices = info.get("devices", ())
-    if not isinstance(devices, str):
-        devices = ", ".join(str(d) for d in devices)
-    x64 = "on" if info.get("x64") else "off"
-    backend = info.get("backend", "?")
-    version = info.get("jax_version", info.get("version", "?"))
-    return f"JAX {version} · backend {backend} · devices {devices} · x64 {x64}"
 
 
 def action_text(record: ActionRecord | None) -> str:
@@ -60,9 +50,9 @@ class StatusLine(View):
             value=0, min=0, max=1, description="", layout=widgets.Layout(width="160px")
         )
         self.progress.layout.visibility = "hidden"
-        self.state.observe("busy", self._on_busy, self.source)
-        self.state.observe("action", self._on_action, self.source)
-        self.state.observe("progress", self._on_progress, self.source)
+        self.state.watch(lambda c: self._on_busy(c["new"]), "busy", self.source)
+        self.state.watch(lambda c: self._on_action(c["new"]), "last_action", self.source)
+        self.state.watch(lambda c: self._on_progress(*c["new"]), "progress", self.source)
         self.root = widgets.VBox(
             [widgets.HBox([self.busy, self.progress, self.timing]), self.device, self.message],
             layout=widgets.Layout(border_top="1px solid #ddd"),

@@ -1,8 +1,13 @@
 """Base class of the explorer's views: a plain object with a root widget.
 
 A view is not itself a widget: it owns widgets, maps their events to :class:`AppState` calls
-through the error boundary, and redraws when the state notifies it. It displays in Jupyter
-by delegating ``_repr_mimebundle_`` to its root widget.
+through the error boundary, and redraws when the state's ``revision`` trait moves and one
+of the traits it draws from changed (:meth:`View.redraw_on`). It displays in Jupyter by
+delegating ``_repr_mimebundle_`` to its root widget.
+
+Never stale: every view records the revision its text and drawings describe
+(:attr:`View.drawn_revision`); while it recomputes, or while it is hidden and behind,
+its root has the CSS class ``nqx-stale`` (dimmed, "updating…").
 """
 
 from __future__ import annotations
@@ -19,8 +24,13 @@ from ._state import AppState
 class View:
     """A view over an :class:`AppState` (a fresh one when ``state`` is None).
 
-    Subclasses set :attr:`source` (the key of their messages), build :attr:`root` and
-    implement :meth:`sync` (make every control show what the session holds).
+    Subclasses set :attr:`source` (the key of their messages), build :attr:`root`,
+    implement :meth:`sync` (make every control show what the session holds) and say which
+    traits they draw from with :meth:`redraw_on`.
+
+    Attributes:
+        drawn_revision: the state revision the view's text and drawings describe.
+        stale: True while the view recomputes or is hidden behind the state.
     """
 
     source = "view"
@@ -29,11 +39,51 @@ class View:
     def __init__(self, state: AppState | None = None):
         self.state = state if state is not None else AppState()
         self.message = widgets.HTML(layout=widgets.Layout(width="100%"))
-        self.state.observe("message", self._on_message, self.source)
+        self.state.watch(self._on_messages, "messages", self.source)
+        self.state.watch(self._on_revision, "revision", self.source)
+        self._redraws: list[tuple[frozenset[str], Callable[[], None]]] = []
         self._muted = 0
         self.active = True  # False while hidden in an unselected tab of the Explorer
-        self._pending = False
+        self._pending: int | None = None  # index in _redraws of the redraw a hidden view owes
+        self.stale = False
+        # subclasses draw the current state in their __init__
+        self.drawn_revision = self.state.revision
         self.root: widgets.Widget = widgets.VBox()
+
+    # -- state -> view
+    def redraw_on(self, names, handler: Callable[[], None] | None = None) -> None:
+        """Run ``handler`` (default :meth:`sync`) when a revision changes any trait of
+        ``names`` (see `AppState.MODEL_TRAITS`).
+
+        When several registrations match one revision only the first runs: register the
+        most complete redraw first.
+        """
+        self._redraws.append((frozenset(names), handler or self.sync))
+
+    def _on_revision(self, _change) -> None:
+        changed = self.state.changed
+        index = next((i for i, (names, _) in enumerate(self._redraws) if names & changed), None)
+        if index is None:  # nothing this view shows changed
+            if self._pending is None:
+                self.drawn_revision = self.state.revision
+            return
+        if not self.active:  # catch up when shown, with the most complete pending redraw
+            self._pending = index if self._pending is None else min(index, self._pending)
+            self._set_stale(True)
+            return
+        self._redraw(self._redraws[index][1])
+
+    def _redraw(self, handler: Callable[[], None]) -> None:
+        revision = self.state.revision
+        self._set_stale(True)
+        handler()  # an error leaves the view marked stale, with its message shown
+        self.drawn_revision = revision
+        self._set_stale(False)
+
+    def _set_stale(self, stale: bool) -> None:
+        if stale != self.stale:
+            self.stale = stale
+            (self.root.add_class if stale else self.root.remove_class)(STALE_CLASS)
 
     # -- events -> state
     def on_value(self, control: widgets.Widget, handler: Callable, label: str, name="value"):
@@ -67,23 +117,18 @@ class View:
     def sync(self) -> None:
         """Make every control show what the session holds (override)."""
 
-    def refresh(self, **_payload) -> None:
-        """State observer: :meth:`sync` now, or when next shown if the view is hidden."""
-        if self.active:
-            self.sync()
-        else:
-            self._pending = True
-
     def set_active(self, active: bool) -> None:
         """Show/hide bookkeeping: a hidden view defers its work until it is shown again."""
         self.active = bool(active)
-        if self.active and self._pending:
-            self._pending = False
-            self.state.run(self.source, f"Show {self.title}", self.sync)
+        if self.active and self._pending is not None:
+            handler = self._redraws[self._pending][1]
+            self._pending = None
+            self.state.run(self.source, f"Show {self.title}", self._redraw, handler)
 
-    def _on_message(self, source: str, message) -> None:
-        if source == self.source:
-            self.message.value = message_html(message)
+    def _on_messages(self, change) -> None:
+        html = message_html(change["new"].get(self.source))
+        if self.message.value != html:
+            self.message.value = html
 
     # -- display
     def _repr_mimebundle_(self, **kwargs):
@@ -97,6 +142,15 @@ class View:
         )
 
 
+#: CSS class of a view whose drawings are being recomputed (see `STALE_STYLE`).
+STALE_CLASS = "nqx-stale"
+#: Dims a stale view and says "updating…" over it.
+STALE_STYLE = (
+    "<style>.nqx-stale{opacity:.55;transition:opacity .15s}"
+    ".nqx-stale::before{content:'updating…';font-style:italic;color:#7a4b00}</style>"
+)
+
+
 def set_options(control, options, value) -> None:
     """Replace a selection widget's options (if they changed) and select ``value``.
 
@@ -107,8 +161,7 @@ def set_options(control, options, value) -> None:
     values = [o[1] if isinstance(o, tuple) else o for o in options]
     if value not in values:
         value = values[0] if values else None
-    labels = [o[0] if isinstance(o, tuple) else str(o) for o in options]
-    if list(control._options_labels) != labels or list(control._options_values) != values:
+    if [tuple(o) if isinstance(o, list) else o for o in control.options] != options:
         control.options = options
     if control.value != value:
         control.value = value
@@ -118,16 +171,3 @@ def set_if_changed(control, value, name: str = "value") -> None:
     """Assign only on change (avoids redundant comm messages and observer calls)."""
     if getattr(control, name) != value:
         setattr(control, name, value)
-
-
-#: A box that scrolls (both ways) rather than overflowing. With ``contain:inline-size``
-#: the box's width ignores its content's: a narrow column scrolls a wide table instead
-#: of being pushed wider by it (and then clipped by its own parent).
-SCROLL_BOX_STYLE = "overflow:auto;max-width:100%;contain:inline-size"
-
-
-def scroll_box(content: str, css_class: str, max_height_px: int) -> str:
-    """``content`` (HTML) inside a ``div`` of class ``css_class`` that scrolls when the
-    content is wider than its column or taller than ``max_height_px``."""
-    style = f"max-height:{max_height_px}px;{SCROLL_BOX_STYLE}"
-    return f'<div class="{css_class}" style="{style}">{content}</div>'

@@ -134,7 +134,7 @@ def test_complex_and_non_finite_leaves():
 
 
 def test_a_new_character_or_seed_does_not_trace_the_model_again(monkeypatch):
-    from nqs_explorer.compute import _base
+    from nqs_explorer.compute import _session_core as _base
 
     traced = []
 

@@ -1,7 +1,4 @@
-"""nqs_explorer.nn.Dense and activations, plus the docstring examples of layer 2."""
-
-import doctest
-import importlib
+"""nqs_explorer.nn.Dense and activations (docstring examples: tests/test_doctests.py)."""
 
 import flax.linen as nn
 import jax
@@ -12,24 +9,6 @@ import pytest
 from nqs_explorer.nn import Dense, log_cosh, reim_selu
 
 from ._support import random_variables
-
-DOCTESTED_MODULES = [
-    "nqs_explorer.hilbert",
-    "nqs_explorer.nn._dense",
-    "nqs_explorer.nn._activations",
-    "nqs_explorer.nn.blocks._symmexpsum",
-    "nqs_explorer.models._rbm",
-    "nqs_explorer.models._mlp",
-    "nqs_explorer.models._deepset",
-    "nqs_explorer.models._io",
-]
-
-
-@pytest.mark.parametrize("module_name", DOCTESTED_MODULES)
-def test_docstring_examples_run(module_name):
-    result = doctest.testmod(importlib.import_module(module_name), verbose=False)
-    assert result.attempted > 0, f"{module_name} has no docstring example"
-    assert result.failed == 0
 
 
 def test_defaults_are_the_reference():

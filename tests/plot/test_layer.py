@@ -41,6 +41,16 @@ def test_importing_the_plot_layer_leaves_pyplot_and_flax_unloaded():
 
 def test_public_names():
     assert set(plot.__all__) == {
+        # handles and helpers for in-place updates (the widgets' public seams)
+        "OrbitGalleryHandle",
+        "character_table_layout",
+        "conditionals_value_artists",
+        "find_artist",
+        "orbit_gallery_size",
+        "samples_gallery_size",
+        "sites_of",
+        "stacked_above",
+        "update_conditionals",
         "draw_character_table",
         "draw_conditionals",
         "draw_configuration",

@@ -7,7 +7,7 @@ import re
 import numpy as np
 from matplotlib.backend_bases import MouseEvent
 
-from nqs_explorer.widgets._inplace import sites_of
+from nqs_explorer.plot import sites_of
 
 
 def text_of(html: str) -> str:

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from nqs_explorer import compute
+from nqs_explorer.plot import find_artist, sites_of
 from nqs_explorer.widgets import AutoregressiveView
 from nqs_explorer.widgets._figure import HAS_IPYMPL
-from nqs_explorer.widgets._inplace import find_artist, sites_of
 
 from ._support import text_of
 

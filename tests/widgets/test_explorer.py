@@ -150,7 +150,7 @@ def test_status_line_reports_device_and_last_action(app):
 
 def test_busy_indicator_is_shown_while_an_action_runs(app):
     shown = []
-    app.state.observe("busy", lambda label: shown.append(app.status.busy.value))
+    app.state.observe(lambda _c: shown.append(app.status.busy.value), names=["busy"])
     app.model.seed.value = 1
     assert "nqx-busy" in shown[0]
     assert "New seed" in shown[0]
@@ -163,14 +163,14 @@ def test_progress_bar_during_sampling():
     app.views.selected_index = 1
     seen = []
     app.state.observe(
-        "progress",
-        lambda done, total, label: seen.append(
+        lambda _c: seen.append(
             (
                 app.status.progress.value,
                 app.status.progress.max,
                 app.status.progress.layout.visibility,
             )
         ),
+        names=["progress"],
     )
     app.autoregressive.n_samples.value = 600
     app.autoregressive.draw.click()

@@ -11,7 +11,7 @@ from flax import serialization
 
 from nqs_explorer import compute
 from nqs_explorer.widgets import AppState, ExportPanel
-from nqs_explorer.widgets._files import explorer_json, load_setup_text
+from nqs_explorer.widgets._save_load import explorer_json, load_setup_text
 
 from ._support import text_of
 

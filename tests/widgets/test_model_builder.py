@@ -4,7 +4,7 @@ import ipywidgets as widgets
 import pytest
 
 from nqs_explorer import compute
-from nqs_explorer.models import ARCHITECTURES
+from nqs_explorer.compute import ARCHITECTURES
 from nqs_explorer.widgets import ModelBuilder
 from nqs_explorer.widgets._controls import control_for, read_control
 from nqs_explorer.widgets._model_builder import declarations

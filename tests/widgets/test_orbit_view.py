@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from nqs_explorer import compute, plot
+from nqs_explorer.plot import find_artist, sites_of
 from nqs_explorer.widgets import OrbitView
 from nqs_explorer.widgets._figure import HAS_IPYMPL
-from nqs_explorer.widgets._inplace import find_artist, sites_of
 
 from ._support import click_site, site_states, table_rows, text_of
 

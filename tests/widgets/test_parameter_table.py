@@ -3,9 +3,9 @@
 import numpy as np
 from flax import serialization
 
+from nqs_explorer.plot import find_artist
 from nqs_explorer.widgets import ParameterTable
-from nqs_explorer.widgets._files import load_parameters
-from nqs_explorer.widgets._inplace import find_artist
+from nqs_explorer.widgets._save_load import load_parameters
 
 from ._support import table_rows
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
+from nqs_explorer.plot import find_artist, sites_of
 from nqs_explorer.widgets import CharacterPicker, GroupPicker, LatticePicker
-from nqs_explorer.widgets._inplace import find_artist, sites_of
 
 from ._support import table_rows, text_of
 

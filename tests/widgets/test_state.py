@@ -22,7 +22,7 @@ def test_invalid_update_keeps_last_valid_model_and_posts_message(state):
 
 def test_success_clears_errors_and_notifies_observers(state):
     seen = []
-    state.observe("setup", lambda old, new: seen.append((old.extent, new.extent)))
+    state.observe(lambda c: seen.append((c["old"].extent, c["new"].extent)), names=["setup"])
     state.update("lattice", extent=(0, 0))
     assert state.update("lattice", extent=(4, 4)) is True
     assert seen == [((3, 3), (4, 4))]
@@ -46,19 +46,20 @@ def test_character_out_of_range_via_state(state):
 
 
 def test_observer_errors_are_shown_for_their_source(state):
-    def broken(**_payload):
+    def broken(_change):
         raise RuntimeError("boom")
 
-    state.observe("configuration", broken, source="broken-view")
+    state.watch(broken, ["configuration"], source="broken-view")
     assert state.random_configuration() is True  # the action itself succeeded
     message = state.messages["broken-view"]
     assert message.text == "Internal error (RuntimeError): boom"
     assert "RuntimeError" in message.details
 
 
-def test_unknown_event_is_refused(state):
-    with pytest.raises(ValueError, match="unknown event 'nope'"):
-        state.observe("nope", print)
+def test_unknown_trait_is_refused_and_there_are_no_string_events(state):
+    with pytest.raises(ValueError, match=r"unknown trait\(s\) \['nope'\]"):
+        state.watch(print, ["nope"])
+    assert not hasattr(state, "emit")
 
 
 def test_flip_site_cycles_local_states(state):
@@ -89,7 +90,7 @@ def test_random_configuration_is_seeded(state):
 
 def test_action_record_and_busy_label(state):
     busy = []
-    state.observe("busy", lambda label: busy.append(label))
+    state.observe(lambda c: busy.append(c["new"]), names=["busy"])
     state.update("model", seed=3)
     assert busy == ["Update seed", ""]
     record = state.last_action
@@ -133,7 +134,7 @@ def test_warnings_become_messages(state):
 
 def test_progress_steps(ar_state):
     events = []
-    ar_state.observe("progress", lambda done, total, label: events.append((done, total)))
+    ar_state.observe(lambda c: events.append(tuple(c["new"][:2])), names=["progress"])
     samples, log_probs = ar_state.run("autoregressive", "Draw", ar_state.sample, 300, 0)[1]
     assert samples.shape == (300, 9)
     assert log_probs.shape == (300,)
@@ -154,7 +155,7 @@ def test_enumeration_moves_the_progress_bar(monkeypatch):
     monkeypatch.setattr(_autoregressive, "EXACT_CHUNK", 128)
     state = AppState(compute.Setup(lattice="Chain", extent=(9,), group=None))
     events = []
-    state.observe("progress", lambda done, total, label: events.append((done, total)))
+    state.observe(lambda c: events.append(tuple(c["new"][:2])), names=["progress"])
     exact = state.exact_state()
     assert exact.states.shape == (512, 9)
     assert events == [(0, 1), (0, 4), (1, 4), (2, 4), (3, 4), (4, 4), (0, 0)]

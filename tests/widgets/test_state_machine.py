@@ -11,10 +11,10 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from nqs_explorer.models import ARCHITECTURES
+from nqs_explorer.compute import ARCHITECTURES
 from nqs_explorer.widgets import Explorer
-from nqs_explorer.widgets._files import load_parameters_bytes, load_setup_text
 from nqs_explorer.widgets._model_builder import current_values, declarations
+from nqs_explorer.widgets._save_load import load_parameters_bytes, load_setup_text
 
 from ._support import click_site, site_states
 
@@ -176,6 +176,16 @@ class ExplorerMachine(RuleBasedStateMachine):
             assert shown == expected, h.name
 
     @invariant()
+    def every_view_draws_the_current_revision(self):
+        revision = self.state.revision
+        for view in (*self.app.builder_views, *self.app.main_views):
+            if view.active:
+                assert view.drawn_revision == revision, view.title
+                assert not view.stale, view.title
+            else:  # hidden: either up to date or marked stale until shown
+                assert view.drawn_revision == revision or view.stale, view.title
+
+    @invariant()
     def visible_views_show_the_configuration(self):
         if self.app.orbit.active:
             ax = self.app.orbit.configuration_figure.figure.axes[0]
@@ -192,6 +202,6 @@ def test_random_widget_sequences_long():
 
 def test_random_widget_sequences():
     ExplorerMachine.TestCase.settings = settings(
-        max_examples=4, stateful_step_count=8, deadline=None, derandomize=True
+        max_examples=4, stateful_step_count=10, deadline=None, derandomize=True
     )
     ExplorerMachine.TestCase().runTest()

@@ -18,8 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..nn import log_cosh, reim_selu
-
-PARAM_DTYPES = ("float32", "float64", "complex64", "complex128")
+from ._constants import PARAM_DTYPES
 
 #: Activations offered by name (``"none"``: linear).
 ACTIVATIONS: dict[str, Callable | None] = {
@@ -214,20 +213,20 @@ def _dtype(values: dict) -> Any:
 
 
 def _build_rbm(hilbert, lattice, values):
-    from . import RBM
+    from ..models import RBM
 
     return RBM(param_dtype=_dtype(values), **values)
 
 
 def _build_mlp(hilbert, lattice, values):
-    from . import MLP
+    from ..models import MLP
 
     act = _activation(values.pop("hidden_activation"))
     return MLP(param_dtype=_dtype(values), hidden_activations=act, **values)
 
 
 def _build_deepset(hilbert, lattice, values):
-    from . import DeepSetMLP, OccupiedCoordinates, SiteFeatures
+    from ..models import DeepSetMLP, OccupiedCoordinates, SiteFeatures
 
     encoding_name = values.pop("encoding")
     if encoding_name == "values":

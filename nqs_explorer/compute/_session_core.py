@@ -119,6 +119,19 @@ def _module_classes(model, key_model, variables, n_sites: int) -> dict:
     return found
 
 
+@dataclasses.dataclass(frozen=True)
+class Timed:
+    """A session method's result with what its kernels cost (`Session.timed`).
+
+    Attributes:
+        value: what the method returned.
+        timing: the combined `Timing` of every kernel it ran (``kernel=""``: none ran).
+    """
+
+    value: object
+    timing: Timing
+
+
 class SessionBase:
     """State, kernel calls and input checks shared by every view of a `Session`.
 
@@ -148,6 +161,29 @@ class SessionBase:
     def autoregressive(self) -> bool:
         """Whether the model is autoregressive (conditionals, sampling, normalised)."""
         return _build.is_autoregressive(self._state.setup)
+
+    def timed(self, method, /, *args, **kwargs) -> Timed:
+        """Call ``method`` (a method of this session, or its name) and return its result
+        with the combined timing of every kernel it ran, as a `Timed`.
+
+        Example:
+            >>> from nqs_explorer.compute import Session
+            >>> s = Session()
+            >>> out = s.timed("log_psi", s.random_configurations(2))
+            >>> out.value.shape, out.timing.kernel
+            ((2,), 'log_psi')
+        """
+        fn = getattr(self, method) if isinstance(method, str) else method
+        outer, self._timings = self._timings, []
+        try:
+            value = fn(*args, **kwargs)
+        finally:
+            timings, self._timings = self._timings, outer
+            if outer is not None:
+                outer.extend(timings)
+        timing = _combine(timings)
+        self.last_timing = timing
+        return Timed(value, timing)
 
     # ------------------------------------------------------------------ kernels
     def _run(self, kernel, *args, to_host: bool = True, **static):

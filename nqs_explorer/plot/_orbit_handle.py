@@ -1,61 +1,26 @@
-"""In-place updates of figures drawn by `nqs_explorer.plot` (value-only changes).
+"""`OrbitGalleryHandle`: in-place, blitted updates of a drawn orbit gallery.
 
 A new configuration, character or parameter set changes colours, markers and texts but
-not the structure of a drawing. Redrawing from scratch costs a few hundred milliseconds
-for a gallery; updating the artists the plot layer tagged with gids costs a few. The
-looks (colours, markers, titles) come from the plot layer's own functions
-(``plot.set_configuration``, its phase colours and panel titles), so an in-place update
-and a fresh drawing agree (the tests compare them).
+not the structure of a gallery. Redrawing from scratch costs a few hundred milliseconds;
+updating the artists `draw_orbit_gallery` tagged with gids costs a few. The looks
+(colours, markers, titles) come from the same functions the drawing uses, so an in-place
+update and a fresh drawing agree (the tests compare them).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import plot
-from ..plot._orbit import orbit_gallery_title, panel_title, place_terms_axes
-from ..plot._style import phase_colors
-from ..plot._terms import is_drawn_term, update_terms
+from ._artists import find_artist, sites_of
+from ._configuration import set_configuration
+from ._orbit import orbit_gallery_title, panel_title, place_terms_axes
+from ._style import phase_colors
+from ._terms import is_drawn_term, update_terms
 
 
-def find_artist(container, gid: str):
-    """The first artist with ``gid`` among an Axes' collections, patches, texts and children."""
-    for artist in container.get_children():
-        if artist.get_gid() == gid:
-            return artist
-    raise LookupError(f"no artist with gid {gid!r}")
-
-
-def sites_of(ax):
-    """The ``sites`` PathCollection of an Axes drawn by the plot layer."""
-    return find_artist(ax, "sites")
-
-
-def stacked_above(ax, markers) -> list:
-    """The artists of ``ax`` drawn over any of the ``markers`` (a scatter collection).
-
-    A blit of ``markers`` must redraw these too (higher z-order, overlapping a marker's
-    box), or they would end up beneath the markers.
-    """
-    renderer = ax.figure.canvas.get_renderer()
-    centres = markers.get_offset_transform().transform(markers.get_offsets())
-    half = 0.5 * np.sqrt(np.max(markers.get_sizes())) * renderer.points_to_pixels(1.0)
-    covered = []
-    for other in ax.get_children():
-        if other is markers or not other.get_visible():
-            continue
-        if other.get_zorder() < markers.get_zorder():
-            continue
-        box = other.get_window_extent(renderer)
-        near = (
-            (centres[:, 0] + half > box.x0)
-            & (centres[:, 0] - half < box.x1)
-            & (centres[:, 1] + half > box.y0)
-            & (centres[:, 1] - half < box.y1)
-        )
-        if near.any():
-            covered.append(other)
-    return covered
+def gallery_title(fig):
+    """The figure title `draw_orbit_gallery` wrote (gid ``suptitle``), or None."""
+    return next((t for t in fig.texts if t.get_gid() == "suptitle"), None)
 
 
 def gallery_panels(fig) -> list:
@@ -87,8 +52,9 @@ def gallery_dynamic_artists(fig) -> list:
     dynamic += [terms_ax.title, terms_ax.xaxis, *terms_ax.spines.values()]
     if not terms_in_rows(terms_ax):
         dynamic.append(terms_ax.yaxis)  # its ticks follow the limits
-    if fig._suptitle is not None:
-        dynamic.append(fig._suptitle)
+    title = gallery_title(fig)
+    if title is not None:
+        dynamic.append(title)
     return dynamic
 
 
@@ -105,7 +71,7 @@ def update_orbit_gallery(fig, orbit, shown: int, local_states) -> bool:
     in_stab[np.asarray(orbit.stabilizer, dtype=int)] = True
     frame_colors = phase_colors(orbit.terms)
     for k, ax in enumerate(gallery_panels(fig)[:shown]):
-        plot.set_configuration(sites_of(ax), orbit.configs[k], local_states)
+        set_configuration(sites_of(ax), orbit.configs[k], local_states)
         ax.title.set_text(panel_title(names[k], orbit.terms[k], in_stab[k]))
         find_artist(ax, "phase-frame").set_edgecolor(frame_colors[k])
     terms_ax = gallery_terms_axes(fig)
@@ -115,6 +81,42 @@ def update_orbit_gallery(fig, orbit, shown: int, local_states) -> bool:
     same_frame = terms_in_rows(terms_ax) == rows_before
     if not same_frame:  # row labels need another margin than the complex plane
         place_terms_axes(terms_ax, orbit.terms, names)
-    if fig._suptitle is not None:
-        fig._suptitle.set_text(orbit_gallery_title(orbit.configs, shown))
+    title = gallery_title(fig)
+    if title is not None:
+        title.set_text(orbit_gallery_title(orbit.configs, shown))
     return same_frame
+
+
+class OrbitGalleryHandle:
+    """A drawn orbit gallery that can be updated in place.
+
+    Args:
+        fig: the figure `draw_orbit_gallery` drew into.
+        shown: how many panels it shows (its ``max_panels``).
+        local_states: the local states it was drawn with.
+
+    Example:
+        >>> import numpy as np
+        >>> from nqs_explorer import graph, plot
+        >>> lattice = graph.Chain(3)
+        >>> configs = np.array([[1.0, -1, -1], [-1, 1, -1], [-1, -1, 1]])
+        >>> names = ["Id", "T1", "T2"]
+        >>> fig = plot.draw_orbit_gallery(lattice, configs, np.ones(3) / 3, names)
+        >>> handle = plot.OrbitGalleryHandle(fig, shown=3, local_states=(-1.0, 1.0))
+        >>> len(handle.dynamic_artists()) > 3
+        True
+    """
+
+    def __init__(self, fig, shown: int, local_states):
+        self.figure = fig
+        self.shown = int(shown)
+        self.local_states = local_states
+
+    def dynamic_artists(self) -> list:
+        """The artists `update` changes while the framing stays (see `gallery_dynamic_artists`)."""
+        return gallery_dynamic_artists(self.figure)
+
+    def update(self, orbit) -> bool:
+        """Show ``orbit`` (an `OrbitResult` of the same group); True when only
+        `dynamic_artists` changed, False when the figure needs a full render."""
+        return update_orbit_gallery(self.figure, orbit, self.shown, self.local_states)

@@ -1,4 +1,4 @@
-"""models.ARCHITECTURES: declarations, validation, and every model it builds."""
+"""compute.ARCHITECTURES: declarations, validation, and every model it builds."""
 
 import dataclasses
 
@@ -9,11 +9,10 @@ import numpy as np
 import pytest
 
 import nqs_explorer as nqx
+from nqs_explorer.compute import ARCHITECTURES, ArchitectureSpec, Hyperparameter
 from nqs_explorer.hilbert import Spin
-from nqs_explorer.models import ARCHITECTURES, ArchitectureSpec, Hyperparameter
 from nqs_explorer.nn.blocks import SymmExpSum
-
-from ._support import random_variables
+from tests.models._support import random_variables
 
 AR_NAMES = {"ARNNConv2D", "FastARNNConv2D", "FastARNNConv1D", "FastARNNDense"}
 PLAIN_NAMES = ["RBM", "MLP", "DeepSetMLP"]

@@ -1,0 +1,54 @@
+"""The app's constants, defined once: choices, defaults, dtypes, limits and tolerances.
+
+Exported from `nqs_explorer.compute`; the widgets, the report and the CLI read them there.
+"""
+
+from __future__ import annotations
+
+#: Lattice kinds a `Setup` can name.
+LATTICES = ("Chain", "Square", "Grid", "Triangular", "Honeycomb", "Kagome")
+#: Group kinds a `Setup` can name (None: no symmetry group).
+GROUPS = (None, "translation", "point", "space")
+#: Parameter dtypes a `Setup` can name.
+PARAM_DTYPES = ("float32", "float64", "complex64", "complex128")
+#: Largest initialisation seed (seeds are ``0..MAX_SEED``).
+MAX_SEED = 2**32 - 1
+
+#: The extent a lattice kind starts with when a user switches to it (`Setup.change`).
+DEFAULT_EXTENTS = {
+    "Chain": (8,),
+    "Square": (3, 3),
+    "Grid": (3, 4),
+    "Triangular": (3, 3),
+    "Honeycomb": (3, 3),
+    "Kagome": (2, 3),
+}
+
+#: Number of axes each lattice kind takes (None: any number >= 1).
+LATTICE_NDIM = {
+    "Chain": 1,
+    "Square": 2,
+    "Grid": None,
+    "Triangular": 2,
+    "Honeycomb": 2,
+    "Kagome": 2,
+}
+
+#: Largest exact enumeration `Session.exact_state` accepts, in bytes (states + outputs).
+EXACT_MAX_BYTES = 256 * 2**20
+#: Configurations per kernel call when enumerating (a fixed shape: one compilation).
+EXACT_CHUNK = 4096
+#: Most samples one `Session.sample` call draws.
+MAX_SAMPLES = 2**20
+#: Samples per kernel call when sampling with a progress bar (a fixed shape: one compile).
+SAMPLE_CHUNK = 256
+
+#: Amplitude sums below this (relative to the number of terms) count as exactly zero.
+FORCED_ZERO_ATOL = 1e-9
+
+#: A check passes when its error is below this (`Session.checks`).
+CHECK_TOLERANCE = 1e-10
+#: Random configurations the symmetry check evaluates.
+CHECK_BATCH = 16
+#: Seed of those configurations.
+CHECK_SEED = 20240
