@@ -101,7 +101,7 @@ ALLOWED_IMPORTS: dict[str, set[str]] = {
 
 #: (importer, imported) subpackage pairs where modules still import private modules of the
 #: other; every other pair is held to public names. To be removed by issue 11's public seams.
-KNOWN_PRIVATE_IMPORTS = {("widgets", "plot"), ("widgets", "compute"), ("_report", "compute")}
+KNOWN_PRIVATE_IMPORTS: set[tuple[str, str]] = set()
 
 
 def _subpackage(relative: Path) -> str:
@@ -218,15 +218,3 @@ def test_the_import_checks_catch_lazy_and_relative_imports():
         "nqs_explorer.compute",
     ]
     assert [v.split(": ")[1] for v in private] == ["nqs_explorer.models._mlp.MLP"]
-
-
-def test_known_private_imports_are_listed():
-    """The pairs still exempt from the private-module rule (issue 11 removes them)."""
-    remaining = set()
-    for relative, source in _modules():
-        own = _subpackage(relative)
-        for _, name in imported_names(source, *_module_name(relative)):
-            parts = name.split(".")
-            if parts[0] == "nqs_explorer" and parts[1] != own and _private_part(parts[2:]):
-                remaining.add((own, parts[1]))
-    assert remaining <= KNOWN_PRIVATE_IMPORTS

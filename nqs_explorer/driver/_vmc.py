@@ -24,7 +24,7 @@ import optax
 from ..optimizer import SR, sr_solve, with_learning_rate
 from ..optimizer import learning_rate_of as _learning_rate_of
 from ..vqs import FullSumState, MCState
-from ..vqs import _kernels as K
+from ..vqs import kernels as K
 
 
 @dataclasses.dataclass(frozen=True)

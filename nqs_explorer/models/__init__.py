@@ -19,6 +19,7 @@ from ._io import validate_params as validate_params
 from ._mlp import MLP as MLP
 from ._mlp import MLPBlock as MLPBlock
 from ._rbm import RBM as RBM
+from ._sampler import _sample_chunk as sample_chunk
 from ._sampler import sample as sample
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "occupied_coordinates",
     "reverse_local_state_order",
     "sample",
+    "sample_chunk",
     "save_params",
     "site_features",
     "validate_params",

@@ -53,10 +53,10 @@ class SR:
         from ..vqs import FullSumState
 
         if isinstance(vstate, FullSumState):
-            from ..vqs._kernels import safe_rows
+            from ..vqs import kernels
 
             psi = vstate.to_array()
-            x, weights = safe_rows(vstate.states, jnp.log(jnp.abs(psi)), jnp.abs(psi) ** 2)
+            x, weights = kernels.safe_rows(vstate.states, jnp.log(jnp.abs(psi)), jnp.abs(psi) ** 2)
         else:
             x = vstate.samples.reshape(-1, vstate.hilbert.size)
             weights = jnp.full(x.shape[0], 1.0 / x.shape[0])

@@ -8,8 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ..models import AbstractARNN
-from ..models._sampler import _sample_chunk
+from ..models import AbstractARNN, sample_chunk
 from ._metropolis import SamplerState, _key
 
 
@@ -50,7 +49,7 @@ def sample_direct(sampler, model, params, state: SamplerState, n_samples: int):
             f"ARDirectSampler needs an autoregressive model, got {type(model).__name__}"
         )
     key, sub = jax.random.split(state.key)
-    x, _ = _sample_chunk(model, params, sub, n_samples)
+    x, _ = sample_chunk(model, params, sub, n_samples)
     n = np.int64(n_samples)
     new_state = state.replace(
         key=key, n_accepted=state.n_accepted + n, n_proposed=state.n_proposed + n

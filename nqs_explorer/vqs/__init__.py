@@ -1,5 +1,6 @@
 """Variational states (NetKet's names): exact enumeration and Monte Carlo. Layer 2."""
 
+from . import _kernels as kernels
 from ._local_energy import connected as connected
 from ._local_energy import local_energies as local_energies
 from ._local_energy import operator_from_parts as operator_from_parts
@@ -14,6 +15,7 @@ __all__ = [
     "MCState",
     "Stats",
     "connected",
+    "kernels",
     "local_energies",
     "operator_from_parts",
     "operator_parts",
