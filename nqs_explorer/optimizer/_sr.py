@@ -53,10 +53,12 @@ class SR:
         from ..vqs import FullSumState
 
         if isinstance(vstate, FullSumState):
-            from ..vqs._kernels import safe_rows
+            from ..vqs._kernels import evaluated_states, reduce_orbits, safe_rows
 
-            psi = vstate.to_array()
-            x, weights = safe_rows(vstate.states, jnp.log(jnp.abs(psi)), jnp.abs(psi) ** 2)
+            # O(σ) is the same on an orbit of a symmetrized model: orbit weights
+            states, orbits = vstate.full_sum_data
+            weights = reduce_orbits(jnp.abs(vstate.to_array()) ** 2, orbits)
+            x, weights = safe_rows(evaluated_states(states, orbits), jnp.log(weights), weights)
         else:
             x = vstate.samples.reshape(-1, vstate.hilbert.size)
             weights = jnp.full(x.shape[0], 1.0 / x.shape[0])
