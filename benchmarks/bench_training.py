@@ -48,12 +48,9 @@ def _run_side(side: str, quick: bool) -> dict:
         sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
         import nqs_explorer as nqx
 
-        sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "vqs"))
-        from _operators import TFIM  # the test operator until nqx.operator lands
-
         graph = nqx.graph.Square(L)
         hi = nqx.hilbert.Spin(0.5, graph.n_nodes)
-        H = TFIM(hi, graph, h=H_FIELD)
+        H = nqx.operator.Ising(hi, graph, h=H_FIELD)
         lib, opt = nqx, nqx.optimizer
     results = {"device": str(jax.devices()[0]), "jax": jax.__version__}
     for mode, kind in CASES:

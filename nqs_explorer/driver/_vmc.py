@@ -62,8 +62,8 @@ def vmc_step(
         sampler_state: the sampler's state (``None`` for a full sum).
         diag_shift: SR's ``ε`` (ignored without SR).
         op_leaves: the operator's traced couplings.
-        full_sum_data: ``(states, rows)`` for a full sum (see `FullSumState.connected_rows`),
-            else ``()``.
+        full_sum_data: ``(states, rows, mels, orbits)`` for a full sum (see
+            `FullSumState.connected_elements` and `FullSumState.full_sum_data`), else ``()``.
 
     Returns:
         ``(params, opt_state, sampler_state, stats)``; ``stats`` describes the energy of
@@ -71,14 +71,15 @@ def vmc_step(
     """
     m = structure.model
     if structure.full_sum:
-        states, rows = full_sum_data
-        stats, grad = K.full_sum_expect_and_grad(
-            m, params, model_state, states, rows, structure.op_static, op_leaves
-        )
-        x = states
+        states, rows, mels, orbits = full_sum_data
+        stats, grad = K.full_sum_expect_and_grad(m, params, model_state, states, rows, mels, orbits)
         if structure.sr:
-            psi, log_psi = K.full_sum_psi(m, params, model_state, states)
-            x, weights = K.safe_rows(states, log_psi, jnp.abs(psi) ** 2)
+            # O(σ) is the same on an orbit: S from the representatives, orbit weights
+            psi, log_psi = K.full_sum_psi(m, params, model_state, states, orbits)
+            x = K.evaluated_states(states, orbits)
+            weights = K.reduce_orbits(jnp.abs(psi) ** 2, orbits)
+            log_psi = jnp.log(weights)  # -inf where every amplitude of the orbit is 0
+            x, weights = K.safe_rows(x, log_psi, weights)
     else:
         samples, sampler_state = K.draw_samples(
             structure.sampler,
@@ -202,7 +203,11 @@ class VMC:
     def _step(self):
         vs = self.state
         full = isinstance(vs, FullSumState)
-        data = (vs.states, vs.connected_rows(self._hamiltonian)) if full else ()
+        if full:
+            states, orbits = vs.full_sum_data
+            data = (states, *vs.connected_elements(self._hamiltonian), orbits)
+        else:
+            data = ()
         sampler_state = None if full else vs.sampler.reset(vs.sampler_state)
         shift = jnp.asarray(0.0 if self.preconditioner is None else self.diag_shift)
         params, self._opt_state, sampler_state, stats = vmc_step_jit(

@@ -55,8 +55,12 @@ class SR:
         if isinstance(vstate, FullSumState):
             from ..vqs import kernels
 
-            psi = vstate.to_array()
-            x, weights = kernels.safe_rows(vstate.states, jnp.log(jnp.abs(psi)), jnp.abs(psi) ** 2)
+            # O(σ) is the same on an orbit of a symmetrized model: orbit weights
+            states, orbits = vstate.full_sum_data
+            weights = kernels.reduce_orbits(jnp.abs(vstate.to_array()) ** 2, orbits)
+            x, weights = kernels.safe_rows(
+                kernels.evaluated_states(states, orbits), jnp.log(weights), weights
+            )
         else:
             x = vstate.samples.reshape(-1, vstate.hilbert.size)
             weights = jnp.full(x.shape[0], 1.0 / x.shape[0])
@@ -118,13 +122,17 @@ def sr_solve(model, params, model_state, x, weights, gradient, diag_shift, holom
         real_params, reassemble = _to_real(params)
         flat, unravel = ravel_pytree(real_params)
 
+        out_dtype = jax.eval_shape(log_psi, params, x[0]).dtype
+        n_parts = 2 if jnp.issubdtype(out_dtype, jnp.complexfloating) else 1
+
         def f(v, xi):
             out = log_psi(reassemble(unravel(v)), xi)
-            return jnp.stack([jnp.real(out), jnp.imag(out)])
+            # a real log ψ has no imaginary row: one backward pass per sample, not two
+            return jnp.stack([jnp.real(out), jnp.imag(out)][:n_parts])
 
-        jac = jax.vmap(jax.jacrev(f), in_axes=(None, 0))(flat, x)  # (B, 2, P)
+        jac = jax.vmap(jax.jacrev(f), in_axes=(None, 0))(flat, x)  # (B, n_parts, P)
         jac = jac.reshape(-1, jac.shape[-1])
-        weights_all = jnp.repeat(weights, 2)
+        weights_all = jnp.repeat(weights, n_parts)
         real_grad, _ = _to_real(gradient)
         rhs, _ = ravel_pytree(real_grad)
         rhs = rhs.astype(flat.dtype)
@@ -132,7 +140,7 @@ def sr_solve(model, params, model_state, x, weights, gradient, diag_shift, holom
     if holomorphic:
         centered = jac - weights @ jac
     else:
-        j3 = jac.reshape(-1, 2, jac.shape[-1])
+        j3 = jac.reshape(weights.shape[0], -1, jac.shape[-1])
         centered = (j3 - jnp.einsum("b,bkp->kp", weights, j3)).reshape(jac.shape)
     scaled = jnp.sqrt(weights_all)[:, None] * centered
     s = jnp.conj(scaled).T @ scaled

@@ -175,19 +175,33 @@ def MetropolisExchange(
     )
 
 
-def _propose(sampler: MetropolisSampler, key, σ):
-    n_chains, n = σ.shape
-    k1, k2 = jax.random.split(key)
+def _draw_sweep(sampler: MetropolisSampler, key, n_chains: int, n_sites: int):
+    """The random numbers of one sweep at once (a few batched draws, not per move):
+    ``(which (S, C) int, shift (S, C) int or None, log_u (S, C))``."""
+    k_which, k_shift, k_acc = jax.random.split(key, 3)
+    shape = (sampler.sweep_size, n_chains)
+    if sampler.rule == "local":
+        which = jax.random.randint(k_which, shape, 0, n_sites)
+        size = len(sampler.hilbert.local_states)
+        # with two local states the move always takes the other one
+        shift = None if size == 2 else jax.random.randint(k_shift, shape, 1, size)
+    else:
+        which = jax.random.randint(k_which, shape, 0, len(sampler.clusters))
+        shift = None
+    return which, shift, jnp.log(jax.random.uniform(k_acc, shape))
+
+
+def _propose(sampler: MetropolisSampler, which, shift, σ):
+    n_chains = σ.shape[0]
     rows = jnp.arange(n_chains)
     if sampler.rule == "local":
         local_states = jnp.asarray(sampler.hilbert.local_states, σ.dtype)
         size = local_states.shape[0]
-        site = jax.random.randint(k1, (n_chains,), 0, n)
-        current = jnp.argmax(σ[rows, site][:, None] == local_states, axis=-1)
-        new = (current + jax.random.randint(k2, (n_chains,), 1, size)) % size
-        return σ.at[rows, site].set(local_states[new])
+        current = jnp.argmax(σ[rows, which][:, None] == local_states, axis=-1)
+        new = (current + (1 if shift is None else shift)) % size
+        return σ.at[rows, which].set(local_states[new])
     clusters = jnp.asarray(sampler.clusters, jnp.int32)
-    bond = clusters[jax.random.randint(k1, (n_chains,), 0, clusters.shape[0])]
+    bond = clusters[which]
     i, j = bond[:, 0], bond[:, 1]
     si, sj = σ[rows, i], σ[rows, j]
     return σ.at[rows, i].set(sj).at[rows, j].set(si)
@@ -209,20 +223,22 @@ def sample_chains(sampler, log_psi, state: SamplerState, chain_length: int, n_di
     """
     pow_ = sampler.machine_pow
 
-    def move(carry, _):
-        σ, lp, key, acc = carry
-        key, k_prop, k_acc = jax.random.split(key, 3)
-        σp = _propose(sampler, k_prop, σ)
+    def move(carry, draws):
+        σ, lp, acc = carry
+        which, shift, log_u = draws
+        σp = _propose(sampler, which, shift, σ)
         lpp = log_psi(σp)
-        log_u = jnp.log(jax.random.uniform(k_acc, lp.shape))
         accept = log_u < pow_ * jnp.real(lpp - lp)
         σ = jnp.where(accept[:, None], σp, σ)
         lp = jnp.where(accept, lpp, lp)
-        return (σ, lp, key, acc + jnp.sum(accept)), None
+        return (σ, lp, acc + jnp.sum(accept)), None
 
     def sweep(carry, _):
-        carry, _ = jax.lax.scan(move, carry, None, length=sampler.sweep_size)
-        return carry, carry[0]
+        σ, lp, key, acc = carry
+        key, sub = jax.random.split(key)
+        draws = _draw_sweep(sampler, sub, σ.shape[0], σ.shape[1])
+        (σ, lp, acc), _ = jax.lax.scan(move, (σ, lp, acc), draws)
+        return (σ, lp, key, acc), σ
 
     σ0 = state.σ
     carry = (σ0, log_psi(σ0), state.key, jnp.zeros((), state.n_accepted.dtype))

@@ -9,7 +9,18 @@ import numpy as np
 
 from . import _kernels as K
 from ._local_energy import operator_parts
+from ._orbits import orbit_reduction
 from ._stats import Stats
+
+
+def _orbit_data(model, states, local_states, row_of_number):
+    reduction = orbit_reduction(model, states, local_states, row_of_number)
+    if reduction is None:
+        return ()
+    rep_rows, rep_index, factor = reduction
+    trivial = np.allclose(factor, 1, atol=1e-12, rtol=0)
+    phase = None if trivial else jnp.asarray(np.angle(factor))
+    return (jnp.asarray(states[rep_rows]), jnp.asarray(rep_index), phase)
 
 
 class _VariationalState:
@@ -109,7 +120,9 @@ class FullSumState(_VariationalState):
         self._local_states = jnp.asarray(local_states)
         self._row_of_number = jnp.asarray(row_of_number)
         self._rows = {}  # operator structure -> rows of its connected configurations
+        self._elements = {}  # operator structure -> (its leaves, their matrix elements)
         self._array = None
+        self._orbits = _orbit_data(model, states, local_states, row_of_number)
         super().__init__(hilbert, model, variables, seed)
 
     @property
@@ -121,10 +134,10 @@ class FullSumState(_VariationalState):
         self._array = None
 
     def to_array(self, normalize: bool = True) -> jax.Array:
-        """ψ over ``hilbert.all_states()`` ``(n_states,)`` (normalized, complex)."""
+        """ψ over ``hilbert.all_states()`` ``(n_states,)`` (normalized; real for a real model)."""
         if self._array is None:
             self._array, _ = K.full_sum_psi_jit(
-                self.model, self._params, self._model_state, self._states
+                self.model, self._params, self._model_state, self._states, self._orbits
             )
         if not normalize:
             raise NotImplementedError("only the normalized wave function is available")
@@ -147,10 +160,38 @@ class FullSumState(_VariationalState):
             )
         return self._rows[static]
 
-    def _full_sum_args(self, operator):
+    def connected_elements(self, operator) -> tuple[jax.Array, jax.Array]:
+        """``(rows, mels)``: `connected_rows` and their matrix elements ``(n_states, n_conn)``.
+
+        The elements are kept for the last couplings seen per operator structure (the
+        same leaf objects: operators are immutable), so a training step never recomputes
+        them; ``H ψ`` is then one sparse product with ``ψ`` of every state.
+        """
         static, leaves = self._check_operator(operator)
         rows = self.connected_rows(operator)
-        return (self.model, self._params, self._model_state, self._states, rows, static, leaves)
+        cached = self._elements.get(static)
+        if (
+            cached is None
+            or len(cached[0]) != len(leaves)
+            or any(a is not b for a, b in zip(cached[0], leaves))
+        ):
+            cached = (leaves, K.full_sum_elements_jit(static, leaves, self._states))
+            self._elements[static] = cached
+        return rows, cached[1]
+
+    def _full_sum_args(self, operator):
+        rows, mels = self.connected_elements(operator)
+        return (self.model, self._params, self._model_state, self._states, rows, mels, self._orbits)
+
+    @property
+    def full_sum_data(self):
+        """What a jitted full sum needs besides the model: ``(states, orbits)``.
+
+        ``orbits`` is ``()``, or for a `SymmExpSum` over a 1D representation
+        ``(rep_states (R, N), rep_index (n_states,), phase (n_states,) | None)``: the
+        model is evaluated on one configuration per orbit (see ``vqs/_orbits.py``).
+        """
+        return self._states, self._orbits
 
     def expect(self, operator) -> Stats:
         """Exact ``<O>``, its variance ``<|O_loc - <O>|²>``, ``error_of_mean = 0``."""

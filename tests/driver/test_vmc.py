@@ -6,7 +6,6 @@ import pytest
 import nqs_explorer as nqx
 from nqs_explorer.driver import _vmc
 from tests.vqs._exact import dense, sector_basis, sector_ground_energy
-from tests.vqs._operators import TFIM
 
 N = 6
 
@@ -15,7 +14,7 @@ N = 6
 def problem():
     hi = nqx.hilbert.Spin(0.5, N)
     graph = nqx.graph.Chain(N)
-    H = TFIM(hi, graph, h=1.0)
+    H = nqx.operator.Ising(hi, graph, h=1.0)
     h = dense(H)
     return hi, graph, H, h, float(np.linalg.eigvalsh(h)[0])
 
@@ -104,7 +103,7 @@ def test_value_changes_do_not_recompile(problem):
     compiled = _vmc.vmc_step_jit._cache_size()
     driver.learning_rate = 0.02
     driver.diag_shift = 0.1
-    driver.hamiltonian = TFIM(hi, graph, h=2.5)
+    driver.hamiltonian = nqx.operator.Ising(hi, graph, h=2.5)
     driver.advance(2)
     assert _vmc.vmc_step_jit._cache_size() == compiled
     assert driver.learning_rate == pytest.approx(0.02)

@@ -8,7 +8,6 @@ import scipy.stats
 import nqs_explorer as nqx
 from tests.models._support import random_variables
 from tests.vqs._exact import dense
-from tests.vqs._operators import TFIM
 
 
 def _chi2_pvalue(samples, hilbert, probabilities, support=None):
@@ -83,7 +82,7 @@ def test_ar_direct_sampler_is_exact():
 def test_mc_energy_agrees_with_the_exact_energy_within_its_error(seed):
     n = 6
     hi = nqx.hilbert.Spin(0.5, n)
-    H = TFIM(hi, nqx.graph.Chain(n), h=1.0)
+    H = nqx.operator.Ising(hi, nqx.graph.Chain(n), h=1.0)
     sampler = nqx.sampler.MetropolisLocal(hi, n_chains=16)
     vs = _rbm_state(n, seed, sampler, 4096, sampler_seed=seed)
     stats = vs.expect(H)

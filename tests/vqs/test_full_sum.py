@@ -9,7 +9,6 @@ import nqs_explorer as nqx
 from tests.models._support import random_variables
 
 from ._exact import dense, energy
-from ._operators import TFIM, Heisenberg
 
 N = 4
 
@@ -29,7 +28,11 @@ def _exact_energy(vs, h, params):
 def test_expect_is_the_exact_energy_and_variance(op):
     vs = _state(np.complex128, seed=3)
     graph = nqx.graph.Chain(N)
-    H = TFIM(vs.hilbert, graph, h=0.7) if op == "tfim" else Heisenberg(vs.hilbert, graph)
+    H = (
+        nqx.operator.Ising(vs.hilbert, graph, h=0.7)
+        if op == "tfim"
+        else nqx.operator.Heisenberg(vs.hilbert, graph, sign_rule=False)
+    )
     h = dense(H)
     psi = np.asarray(vs.to_array())
     stats = vs.expect(H)
@@ -45,7 +48,7 @@ def test_expect_is_the_exact_energy_and_variance(op):
 def test_gradient_equals_finite_differences_of_the_exact_energy(param_dtype):
     """g = dE/dθ for a real leaf, ∂E/∂x + i ∂E/∂y for a complex leaf θ = x + iy."""
     vs = _state(param_dtype, seed=1)
-    H = TFIM(vs.hilbert, nqx.graph.Chain(N), h=0.9)
+    H = nqx.operator.Ising(vs.hilbert, nqx.graph.Chain(N), h=0.9)
     h = dense(H)
     _, grad = vs.expect_and_grad(H)
     flat, unravel = jax.flatten_util.ravel_pytree(vs.parameters)
@@ -69,7 +72,7 @@ def test_a_wrong_hilbert_space_is_refused():
     vs = _state(np.float64)
     other = nqx.hilbert.Spin(0.5, N + 1)
     with pytest.raises(ValueError, match="acts on"):
-        vs.expect(TFIM(other, nqx.graph.Chain(N + 1), h=1.0))
+        vs.expect(nqx.operator.Ising(other, nqx.graph.Chain(N + 1), h=1.0))
     with pytest.raises(TypeError, match="get_conn_padded"):
         vs.expect(np.eye(2**N))
 
@@ -79,10 +82,12 @@ def test_new_couplings_do_not_recompile():
     graph = nqx.graph.Chain(N)
     from nqs_explorer.vqs import _kernels
 
-    vs.expect(TFIM(vs.hilbert, graph, h=1.0))
+    vs.expect(nqx.operator.Ising(vs.hilbert, graph, h=1.0))
     before = _kernels.full_sum_expect_jit._cache_size()
-    e2 = vs.expect(TFIM(vs.hilbert, graph, h=2.0))
+    e2 = vs.expect(nqx.operator.Ising(vs.hilbert, graph, h=2.0))
     assert _kernels.full_sum_expect_jit._cache_size() == before
     np.testing.assert_allclose(
-        e2.mean, energy(dense(TFIM(vs.hilbert, graph, h=2.0)), vs.to_array()), atol=1e-12
+        e2.mean,
+        energy(dense(nqx.operator.Ising(vs.hilbert, graph, h=2.0)), vs.to_array()),
+        atol=1e-12,
     )

@@ -7,8 +7,6 @@ import nqs_explorer as nqx
 from tests.helpers import assert_tree_allclose
 from tests.models._support import random_variables
 
-from ._operators import TFIM, Heisenberg
-
 nk = pytest.importorskip("netket")
 pytestmark = pytest.mark.netket
 
@@ -24,9 +22,12 @@ def _pair(param_dtype, op):
     nk_hi = nk.hilbert.Spin(0.5, N)
     nk_graph = nk.graph.Chain(N)
     if op == "tfim":
-        ours, theirs = TFIM(hi, graph, h=0.8), nk.operator.Ising(nk_hi, nk_graph, h=0.8)
+        ours, theirs = (
+            nqx.operator.Ising(hi, graph, h=0.8),
+            nk.operator.Ising(nk_hi, nk_graph, h=0.8),
+        )
     else:
-        ours = Heisenberg(hi, graph)
+        ours = nqx.operator.Heisenberg(hi, graph, sign_rule=False)
         theirs = nk.operator.Heisenberg(nk_hi, nk_graph, sign_rule=False)
     vs = nqx.vqs.FullSumState(hi, model, variables=variables)
     nk_model = nk.models.RBM(alpha=1, param_dtype=param_dtype)
