@@ -15,17 +15,24 @@ from ._checks import run_checks as run_checks
 from ._constants import CHECK_BATCH as CHECK_BATCH
 from ._constants import CHECK_SEED as CHECK_SEED
 from ._constants import CHECK_TOLERANCE as CHECK_TOLERANCE
+from ._constants import DEFAULT_COUPLINGS as DEFAULT_COUPLINGS
 from ._constants import DEFAULT_EXTENTS as DEFAULT_EXTENTS
+from ._constants import DEFAULT_HAMILTONIAN as DEFAULT_HAMILTONIAN
 from ._constants import EXACT_CHUNK as EXACT_CHUNK
 from ._constants import EXACT_MAX_BYTES as EXACT_MAX_BYTES
 from ._constants import FORCED_ZERO_ATOL as FORCED_ZERO_ATOL
 from ._constants import GROUPS as GROUPS
+from ._constants import HAMILTONIANS as HAMILTONIANS
 from ._constants import LATTICE_NDIM as LATTICE_NDIM
+from ._constants import LATTICE_SUBLATTICES as LATTICE_SUBLATTICES
 from ._constants import LATTICES as LATTICES
 from ._constants import MAX_SAMPLES as MAX_SAMPLES
 from ._constants import MAX_SEED as MAX_SEED
 from ._constants import PARAM_DTYPES as PARAM_DTYPES
 from ._constants import SAMPLE_CHUNK as SAMPLE_CHUNK
+from ._hamiltonian import build_hamiltonian as build_hamiltonian
+from ._hamiltonian import check_total_sz as check_total_sz
+from ._hamiltonian import resolve_couplings as resolve_couplings
 from ._kernels import cache_size as cache_size
 from ._kernels import compile_count as compile_count
 from ._registry import ACTIVATIONS as ACTIVATIONS
@@ -54,14 +61,18 @@ __all__ = [
     "CHECK_NAMES",
     "CHECK_SEED",
     "CHECK_TOLERANCE",
+    "DEFAULT_COUPLINGS",
     "DEFAULT_EXTENTS",
+    "DEFAULT_HAMILTONIAN",
     "EXACT_CHUNK",
     "EXACT_MAX_BYTES",
     "FORCED_ZERO_ATOL",
     "GROUPS",
+    "HAMILTONIANS",
     "KERNEL_MODULES",
     "LATTICES",
     "LATTICE_NDIM",
+    "LATTICE_SUBLATTICES",
     "MAX_SAMPLES",
     "MAX_SEED",
     "PARAM_DTYPES",
@@ -79,11 +90,14 @@ __all__ = [
     "SymmetryCheck",
     "Timed",
     "Timing",
+    "build_hamiltonian",
     "cache_size",
     "carried_over",
+    "check_total_sz",
     "compile_count",
     "current_values",
     "declarations",
     "orbit_strategy",
+    "resolve_couplings",
     "run_checks",
 ]
