@@ -51,6 +51,9 @@ from ._setup import Setup as Setup
 from ._setup_rules import carried_over as carried_over
 from ._setup_rules import current_values as current_values
 from ._setup_rules import declarations as declarations
+from ._spectrum import ModelEnergy as ModelEnergy
+from ._spectrum import clear_spectrum_cache as clear_spectrum_cache
+from ._spectrum import spectrum_cache_size as spectrum_cache_size
 from ._strategy import KERNEL_MODULES as KERNEL_MODULES
 from ._strategy import orbit_strategy as orbit_strategy
 
@@ -82,6 +85,7 @@ __all__ = [
     "CheckResult",
     "ExactState",
     "Hyperparameter",
+    "ModelEnergy",
     "OrbitResult",
     "ParameterRow",
     "ParameterSummary",
@@ -94,10 +98,12 @@ __all__ = [
     "cache_size",
     "carried_over",
     "check_total_sz",
+    "clear_spectrum_cache",
     "compile_count",
     "current_values",
     "declarations",
     "orbit_strategy",
     "resolve_couplings",
     "run_checks",
+    "spectrum_cache_size",
 ]

@@ -14,6 +14,7 @@ from ._autoregressive import AutoregressiveViews
 from ._results import Timing
 from ._session_core import SessionState, records_timing
 from ._setup import Setup
+from ._spectrum import SpectrumViews
 from ._symmetry import SymmetryViews
 
 
@@ -24,7 +25,7 @@ def _identity_group(n_sites: int):
     return PermutationGroup([np.arange(n_sites)], name="identity")
 
 
-class Session(SymmetryViews, AutoregressiveViews):
+class Session(SymmetryViews, AutoregressiveViews, SpectrumViews):
     """A valid `Setup` with its lattice, group, characters, model and parameters.
 
     Every numerical method runs a cached, jit-compiled kernel (`compile_count` counts
