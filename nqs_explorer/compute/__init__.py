@@ -56,6 +56,15 @@ from ._spectrum import clear_spectrum_cache as clear_spectrum_cache
 from ._spectrum import spectrum_cache_size as spectrum_cache_size
 from ._strategy import KERNEL_MODULES as KERNEL_MODULES
 from ._strategy import orbit_strategy as orbit_strategy
+from ._training import FIDELITY_MAX_SITES as FIDELITY_MAX_SITES
+from ._training import FULL_SUM_MAX_SITES as FULL_SUM_MAX_SITES
+from ._training import HISTORY_KEYS as HISTORY_KEYS
+from ._training import TRAIN_ESTIMATORS as TRAIN_ESTIMATORS
+from ._training import TRAIN_OPTIMIZERS as TRAIN_OPTIMIZERS
+from ._training import ExactReference as ExactReference
+from ._training import SectorSpace as SectorSpace
+from ._training import Trainer as Trainer
+from ._training import TrainSettings as TrainSettings
 
 __all__ = [
     "ACTIVATIONS",
@@ -69,9 +78,12 @@ __all__ = [
     "DEFAULT_HAMILTONIAN",
     "EXACT_CHUNK",
     "EXACT_MAX_BYTES",
+    "FIDELITY_MAX_SITES",
     "FORCED_ZERO_ATOL",
+    "FULL_SUM_MAX_SITES",
     "GROUPS",
     "HAMILTONIANS",
+    "HISTORY_KEYS",
     "KERNEL_MODULES",
     "LATTICES",
     "LATTICE_NDIM",
@@ -80,20 +92,26 @@ __all__ = [
     "MAX_SEED",
     "PARAM_DTYPES",
     "SAMPLE_CHUNK",
+    "TRAIN_ESTIMATORS",
+    "TRAIN_OPTIMIZERS",
     "VERDICTS",
     "ArchitectureSpec",
     "CheckResult",
+    "ExactReference",
     "ExactState",
     "Hyperparameter",
     "ModelEnergy",
     "OrbitResult",
     "ParameterRow",
     "ParameterSummary",
+    "SectorSpace",
     "Session",
     "Setup",
     "SymmetryCheck",
     "Timed",
     "Timing",
+    "TrainSettings",
+    "Trainer",
     "build_hamiltonian",
     "cache_size",
     "carried_over",

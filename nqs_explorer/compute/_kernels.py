@@ -391,3 +391,34 @@ def energy_terms(
     num = jnp.sum(weights * _safe_exp(left) * h_psi)
     den = jnp.sum(weights * _safe_exp(2.0 * (jnp.real(log_psi_x) - shift)))
     return num, den
+
+
+def train_step(
+    params,
+    model_state,
+    opt_state,
+    sampler_state,
+    diag_shift,
+    op_leaves,
+    full_sum_data,
+    *,
+    structure,
+):
+    """One VMC step (`nqs_explorer.driver.vmc_step`) with its `StepStructure` static.
+
+    Everything but ``structure`` (model, optimizer kind, sampler, sample counts, operator
+    structure, SR on/off) is traced: learning rate, diagonal shift, PRNG key and couplings
+    are values, so changing them never recompiles.
+    """
+    from ..driver import vmc_step
+
+    return vmc_step(
+        structure,
+        params,
+        model_state,
+        opt_state,
+        sampler_state,
+        diag_shift,
+        op_leaves,
+        full_sum_data,
+    )
