@@ -36,9 +36,12 @@ from ._parameters import draw_parameter_heatmap as draw_parameter_heatmap
 from ._parameters import draw_parameter_histogram as draw_parameter_histogram
 from ._style import phase_colormap as phase_colormap
 from ._terms import draw_terms as draw_terms
+from ._training import TrainingHandle as TrainingHandle
+from ._training import draw_training as draw_training
 
 __all__ = [
     "OrbitGalleryHandle",
+    "TrainingHandle",
     "character_table_layout",
     "conditionals_value_artists",
     "draw_character_table",
@@ -51,6 +54,7 @@ __all__ = [
     "draw_parameter_histogram",
     "draw_samples",
     "draw_terms",
+    "draw_training",
     "find_artist",
     "orbit_gallery_size",
     "phase_colormap",
