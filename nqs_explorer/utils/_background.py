@@ -121,8 +121,11 @@ class BackgroundWork:
                     break
                 now = time.perf_counter()
                 if self._on_progress is not None and now - last >= self.progress_interval_s:
-                    last = now
+                    await asyncio.sleep(0)  # a click may come between the chunk and the redraw
+                    if self._stop:
+                        continue
                     self._on_progress()
+                    last = time.perf_counter()
         except Exception as exc:  # reported through on_stop; the state stays valid
             self.error = exc
             final = "failed"
