@@ -79,6 +79,7 @@ class TrainView(View):
         self.steps = widgets.BoundedIntText(
             value=DEFAULT_STEPS, min=0, max=10**7, description="steps (0: ∞)", layout=narrow
         )
+        self.steps.add_class("nqx-train-steps")
         self.play_button = widgets.Button(description="Play", icon="play", button_style="success")
         self.pause_button = widgets.Button(description="Pause", icon="pause", disabled=True)
         self.step_button = widgets.Button(description="Step", icon="step-forward")

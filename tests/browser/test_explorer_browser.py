@@ -385,6 +385,9 @@ def test_explorer_in_jupyterlab(lab, screenshot_dir):
             curve = page.locator(".nqx-train-plot")
             expect(curve).to_be_visible()
             pixels_before = curve.screenshot()
+            steps = page.locator(".nqx-train-steps input")
+            steps.fill("0")  # until Pause
+            steps.press("Enter")
             page.locator(".nqx-train-play").click()
             page.wait_for_function(TRAIN_STEPS_ABOVE, arg=5)
             page.wait_for_timeout(600)  # a publication of the curve (every 0.4 s)
