@@ -414,14 +414,15 @@ class Trainer:
     def _compute_reference(self) -> ExactReference:
         session = self.session
         setup = session.setup
-        label = "full space" if session.group is None else "?"
+        label = "full space" if session.group is None else "the chosen irrep"
         if session.hilbert.size > FULL_SUM_MAX_SITES:
             return ExactReference(None, None, label)
         table = session.spectrum(1)
         row = table[0 if setup.character_id is None else int(setup.character_id)]
         sector = float(row.energies[0]) if len(row.energies) else None
         ground = table.ground_energy
-        return ExactReference(None if ground is None else float(ground), sector, str(row.label))
+        label = str(row.label) if session.group is not None else label
+        return ExactReference(None if ground is None else float(ground), sector, label)
 
     # ------------------------------------------------------------------ training
     def step(self, k: int = 1) -> int:
