@@ -15,17 +15,24 @@ from ._checks import run_checks as run_checks
 from ._constants import CHECK_BATCH as CHECK_BATCH
 from ._constants import CHECK_SEED as CHECK_SEED
 from ._constants import CHECK_TOLERANCE as CHECK_TOLERANCE
+from ._constants import DEFAULT_COUPLINGS as DEFAULT_COUPLINGS
 from ._constants import DEFAULT_EXTENTS as DEFAULT_EXTENTS
+from ._constants import DEFAULT_HAMILTONIAN as DEFAULT_HAMILTONIAN
 from ._constants import EXACT_CHUNK as EXACT_CHUNK
 from ._constants import EXACT_MAX_BYTES as EXACT_MAX_BYTES
 from ._constants import FORCED_ZERO_ATOL as FORCED_ZERO_ATOL
 from ._constants import GROUPS as GROUPS
+from ._constants import HAMILTONIANS as HAMILTONIANS
 from ._constants import LATTICE_NDIM as LATTICE_NDIM
+from ._constants import LATTICE_SUBLATTICES as LATTICE_SUBLATTICES
 from ._constants import LATTICES as LATTICES
 from ._constants import MAX_SAMPLES as MAX_SAMPLES
 from ._constants import MAX_SEED as MAX_SEED
 from ._constants import PARAM_DTYPES as PARAM_DTYPES
 from ._constants import SAMPLE_CHUNK as SAMPLE_CHUNK
+from ._hamiltonian import build_hamiltonian as build_hamiltonian
+from ._hamiltonian import check_total_sz as check_total_sz
+from ._hamiltonian import resolve_couplings as resolve_couplings
 from ._kernels import cache_size as cache_size
 from ._kernels import compile_count as compile_count
 from ._registry import ACTIVATIONS as ACTIVATIONS
@@ -44,8 +51,20 @@ from ._setup import Setup as Setup
 from ._setup_rules import carried_over as carried_over
 from ._setup_rules import current_values as current_values
 from ._setup_rules import declarations as declarations
+from ._spectrum import ModelEnergy as ModelEnergy
+from ._spectrum import clear_spectrum_cache as clear_spectrum_cache
+from ._spectrum import spectrum_cache_size as spectrum_cache_size
 from ._strategy import KERNEL_MODULES as KERNEL_MODULES
 from ._strategy import orbit_strategy as orbit_strategy
+from ._training import FIDELITY_MAX_SITES as FIDELITY_MAX_SITES
+from ._training import FULL_SUM_MAX_SITES as FULL_SUM_MAX_SITES
+from ._training import HISTORY_KEYS as HISTORY_KEYS
+from ._training import TRAIN_ESTIMATORS as TRAIN_ESTIMATORS
+from ._training import TRAIN_OPTIMIZERS as TRAIN_OPTIMIZERS
+from ._training import ExactReference as ExactReference
+from ._training import SectorSpace as SectorSpace
+from ._training import Trainer as Trainer
+from ._training import TrainSettings as TrainSettings
 
 __all__ = [
     "ACTIVATIONS",
@@ -54,36 +73,55 @@ __all__ = [
     "CHECK_NAMES",
     "CHECK_SEED",
     "CHECK_TOLERANCE",
+    "DEFAULT_COUPLINGS",
     "DEFAULT_EXTENTS",
+    "DEFAULT_HAMILTONIAN",
     "EXACT_CHUNK",
     "EXACT_MAX_BYTES",
+    "FIDELITY_MAX_SITES",
     "FORCED_ZERO_ATOL",
+    "FULL_SUM_MAX_SITES",
     "GROUPS",
+    "HAMILTONIANS",
+    "HISTORY_KEYS",
     "KERNEL_MODULES",
     "LATTICES",
     "LATTICE_NDIM",
+    "LATTICE_SUBLATTICES",
     "MAX_SAMPLES",
     "MAX_SEED",
     "PARAM_DTYPES",
     "SAMPLE_CHUNK",
+    "TRAIN_ESTIMATORS",
+    "TRAIN_OPTIMIZERS",
     "VERDICTS",
     "ArchitectureSpec",
     "CheckResult",
+    "ExactReference",
     "ExactState",
     "Hyperparameter",
+    "ModelEnergy",
     "OrbitResult",
     "ParameterRow",
     "ParameterSummary",
+    "SectorSpace",
     "Session",
     "Setup",
     "SymmetryCheck",
     "Timed",
     "Timing",
+    "TrainSettings",
+    "Trainer",
+    "build_hamiltonian",
     "cache_size",
     "carried_over",
+    "check_total_sz",
+    "clear_spectrum_cache",
     "compile_count",
     "current_values",
     "declarations",
     "orbit_strategy",
+    "resolve_couplings",
     "run_checks",
+    "spectrum_cache_size",
 ]

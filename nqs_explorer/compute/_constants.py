@@ -52,3 +52,27 @@ CHECK_TOLERANCE = 1e-10
 CHECK_BATCH = 16
 #: Seed of those configurations.
 CHECK_SEED = 20240
+
+#: Hamiltonians a `Setup` can name (None: no Hamiltonian). ``"J1J2"`` is NetKet's
+#: ``Heisenberg(J=[J1, J2])`` on first- and second-neighbour bonds.
+HAMILTONIANS = (None, "Heisenberg", "Ising", "XXZ", "J1J2")
+#: The Hamiltonian of a new `Setup`.
+DEFAULT_HAMILTONIAN = "Heisenberg"
+#: Each Hamiltonian's couplings and their defaults (Pauli units, NetKet's conventions);
+#: ``Setup.couplings`` may give any subset, the rest take these values. The TFIM default
+#: ``h = J = 1`` is the critical point of the chain.
+DEFAULT_COUPLINGS = {
+    "Heisenberg": {"J": 1.0},
+    "Ising": {"h": 1.0, "J": 1.0},
+    "XXZ": {"J": 1.0, "Delta": 1.0},
+    "J1J2": {"J1": 1.0, "J2": 0.5},
+}
+#: Sites per unit cell of each lattice kind (N = product of the extents x this).
+LATTICE_SUBLATTICES = {
+    "Chain": 1,
+    "Square": 1,
+    "Grid": 1,
+    "Triangular": 1,
+    "Honeycomb": 2,
+    "Kagome": 3,
+}

@@ -345,3 +345,80 @@ def sample(variables, seed, *, model, n_samples: int):
         seed: uint32 scalar (traced: a new seed does not recompile).
     """
     return sharded_sample(model, variables, jax.random.PRNGKey(seed), n_samples)
+
+
+def _safe_exp(log_values: jax.Array) -> jax.Array:
+    """``exp`` with ``-inf`` real parts (exact zeros) giving 0, never NaN."""
+    zero = jnp.real(log_values) == -jnp.inf
+    return jnp.where(zero, 0.0, jnp.exp(jnp.where(zero, 0.0, log_values)))
+
+
+def energy_terms(
+    variables, x, log_psi_x, weights, shift, perms, characters, op, *, module, strategy=None
+):
+    """The full-sum energy's numerator and denominator over a batch of configurations.
+
+    With ``ψ = exp(log ψ - shift)``: ``num = Σ_b w_b conj(ψ(x_b)) Σ_c H_{x_b, x'_bc} ψ(x'_bc)``
+    (= ``Σ w |ψ|² E_loc``, no division, so exact zeros are harmless) and
+    ``den = Σ_b w_b |ψ(x_b)|²``. The operator ``op`` is a traced pytree (its couplings
+    are leaves): new coupling values never recompile.
+
+    Args:
+        variables: the (inner) module's variables.
+        x: ``(B, N)`` configurations; log_psi_x ``(B,)`` their ``log ψ``; weights ``(B,)``
+            (0 for padding rows); shift: a real scalar (the largest ``Re log ψ``).
+        perms, characters: ``(|G|, N)`` / ``(|G|,)`` for ``SymmExpSum(module)``, or
+            None for a plain model.
+        op: an `nqs_explorer.operator` (``get_conn_padded``).
+
+    Returns:
+        ``(num, den)``: complex and real scalars.
+    """
+    xp, mels = op.get_conn_padded(x)  # (B, C, N), (B, C)
+    b, c, n = xp.shape
+    flat = xp.reshape(b * c, n)
+    if perms is None:
+        log_xp = module.apply(variables, flat)
+    else:
+        strategy = orbit_strategy(module) if strategy is None else strategy
+        log_xp = _symm_log_sum(
+            orbit_log_terms(module, variables, flat, perms, strategy), characters
+        )
+    dtype = jnp.result_type(log_xp.dtype, log_psi_x.dtype, jnp.complex64)
+    log_xp = log_xp.astype(dtype).reshape(b, c) - shift
+    left = jnp.conj(log_psi_x.astype(dtype) - shift)
+    h_psi = jnp.sum(mels.astype(dtype) * _safe_exp(log_xp), axis=-1)
+    num = jnp.sum(weights * _safe_exp(left) * h_psi)
+    den = jnp.sum(weights * _safe_exp(2.0 * (jnp.real(log_psi_x) - shift)))
+    return num, den
+
+
+def train_step(
+    params,
+    model_state,
+    opt_state,
+    sampler_state,
+    diag_shift,
+    op_leaves,
+    full_sum_data,
+    *,
+    structure,
+):
+    """One VMC step (`nqs_explorer.driver.vmc_step`) with its `StepStructure` static.
+
+    Everything but ``structure`` (model, optimizer kind, sampler, sample counts, operator
+    structure, SR on/off) is traced: learning rate, diagonal shift, PRNG key and couplings
+    are values, so changing them never recompiles.
+    """
+    from ..driver import vmc_step
+
+    return vmc_step(
+        structure,
+        params,
+        model_state,
+        opt_state,
+        sampler_state,
+        diag_shift,
+        op_leaves,
+        full_sum_data,
+    )

@@ -9,11 +9,12 @@ from pathlib import Path
 import jax
 import numpy as np
 
-from . import _build, _kernels
+from . import _build, _hamiltonian, _kernels
 from ._autoregressive import AutoregressiveViews
 from ._results import Timing
 from ._session_core import SessionState, records_timing
 from ._setup import Setup
+from ._spectrum import SpectrumViews
 from ._symmetry import SymmetryViews
 
 
@@ -24,7 +25,7 @@ def _identity_group(n_sites: int):
     return PermutationGroup([np.arange(n_sites)], name="identity")
 
 
-class Session(SymmetryViews, AutoregressiveViews):
+class Session(SymmetryViews, AutoregressiveViews, SpectrumViews):
     """A valid `Setup` with its lattice, group, characters, model and parameters.
 
     Every numerical method runs a cached, jit-compiled kernel (`compile_count` counts
@@ -53,6 +54,7 @@ class Session(SymmetryViews, AutoregressiveViews):
         self._lattices = _build.Memo()
         self._groups = _build.Memo()
         self._models = _build.Memo()
+        self._hamiltonians = _build.Memo()
         self.init_count = 0
         setup = Setup() if setup is None else setup
         if not isinstance(setup, Setup):
@@ -61,11 +63,13 @@ class Session(SymmetryViews, AutoregressiveViews):
 
     @property
     def build_counts(self) -> dict[str, int]:
-        """How many lattices, groups, models and initialisations this session built."""
+        """How many lattices, groups, models, Hamiltonians (operator structures) and
+        initialisations this session built."""
         return {
             "lattice": self._lattices.builds,
             "group": self._groups.builds,
             "model": self._models.builds,
+            "hamiltonian": self._hamiltonians.builds,
             "init": self.init_count,
         }
 
@@ -124,7 +128,9 @@ class Session(SymmetryViews, AutoregressiveViews):
             problem = _build.finite_report(variables)
             if problem is not None:
                 raise ValueError(f"initialisation gave {problem}")
+        hamiltonian = self._hamiltonian(setup, lattice, hilbert, old)
         return SessionState(
+            hamiltonian=hamiltonian,
             setup=setup,
             lattice=lattice,
             hilbert=hilbert,
@@ -137,6 +143,24 @@ class Session(SymmetryViews, AutoregressiveViews):
             variables=variables,
             device_variables=device_variables,
         )
+
+    def _hamiltonian(self, setup: Setup, lattice, hilbert, old: SessionState | None):
+        """The operator: built once per structure (lattice, Hamiltonian kind), then only
+        its coupling leaves change."""
+        if setup.hamiltonian is None:
+            return None
+        key = _hamiltonian.hamiltonian_key(setup)
+        if (
+            old is not None
+            and _hamiltonian.hamiltonian_key(old.setup) == key
+            and _hamiltonian.resolve_couplings(old.setup.hamiltonian, dict(old.setup.couplings))
+            == _hamiltonian.resolve_couplings(setup.hamiltonian, dict(setup.couplings))
+        ):
+            return old.hamiltonian
+        structure = self._hamiltonians.get(
+            key, lambda: _hamiltonian.build_hamiltonian(setup, lattice, hilbert)
+        )
+        return _hamiltonian.with_couplings(structure, setup)
 
     @records_timing
     def update(self, **changes) -> None:

@@ -33,6 +33,9 @@ class SessionState:
     variables: dict
     device_variables: dict
     memo: dict = dataclasses.field(default_factory=dict)
+    # the setup's operator (None without a Hamiltonian); built once per structure, a
+    # couplings change only swaps its leaves
+    hamiltonian: object | None = None
 
 
 def batch_bucket(n: int) -> int:
@@ -150,6 +153,10 @@ class SessionBase:
     group = property(lambda self: self._state.group, doc="The `PermutationGroup` or None.")
     model = property(lambda self: self._state.model, doc="The linen module.")
     variables = property(lambda self: self._state.variables, doc="Variables (numpy pytree).")
+    hamiltonian = property(
+        lambda self: self._state.hamiltonian,
+        doc="The setup's `nqs_explorer.operator` (None without a Hamiltonian).",
+    )
 
     @property
     def characters(self) -> np.ndarray | None:

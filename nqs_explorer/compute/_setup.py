@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from ._constants import DEFAULT_EXTENTS as DEFAULT_EXTENTS
-from ._constants import GROUPS, LATTICES, MAX_SEED, PARAM_DTYPES
+from ._constants import DEFAULT_HAMILTONIAN, GROUPS, LATTICES, MAX_SEED, PARAM_DTYPES
 from ._constants import LATTICE_NDIM as _LATTICE_NDIM
 
 
@@ -18,6 +18,11 @@ def _freeze(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _freeze(v) for k, v in value.items()}
     return value
+
+
+def _as_float(value: Any) -> Any:
+    """Integers (not bools) become floats; anything else is left for `validate`."""
+    return float(value) if _is_int(value) else value
 
 
 def _is_int(value: Any) -> bool:
@@ -48,6 +53,15 @@ class Setup:
         symmetrize: wrap the model in ``SymmExpSum(group, character_id)``.
         param_dtype: ``float32``, ``float64``, ``complex64`` or ``complex128``.
         seed: the initialisation seed, ``0 <= seed < 2**32``.
+        hamiltonian: ``None``, ``"Heisenberg"``, ``"Ising"``, ``"XXZ"`` or ``"J1J2"``
+            (`HAMILTONIANS`; NetKet's operators, Pauli units).
+        couplings: the Hamiltonian's couplings, any subset of its declaration in
+            `DEFAULT_COUPLINGS` (Heisenberg ``J``; Ising ``h``, ``J``; XXZ ``J``,
+            ``Delta``; J1J2 ``J1``, ``J2``); missing ones take the defaults
+            (J = 1, h = 1, Delta = 1, J1 = 1, J2 = 0.5). Finite reals.
+        total_sz: ``None`` or a magnetisation sector ``Σσᶻ/2`` (a multiple of 1/2 with
+            the parity of N, ``|total_sz| <= N/2``) for sector spectra and exchange
+            sampling; not with an Ising field ``h != 0``.
 
     Example:
         >>> from nqs_explorer.compute import Setup
@@ -69,6 +83,9 @@ class Setup:
     symmetrize: bool = False
     param_dtype: str = "float64"
     seed: int = 0
+    hamiltonian: str | None = DEFAULT_HAMILTONIAN
+    couplings: dict = dataclasses.field(default_factory=dict)
+    total_sz: float | None = None
 
     def __post_init__(self):
         extent = self.extent
@@ -88,6 +105,12 @@ class Setup:
         object.__setattr__(self, "pbc", pbc)
         if isinstance(self.hyperparameters, dict):
             object.__setattr__(self, "hyperparameters", _freeze(dict(self.hyperparameters)))
+        if isinstance(self.couplings, dict):
+            # ints become floats, so that equal setups have equal JSON (and hashes)
+            object.__setattr__(
+                self, "couplings", {k: _as_float(v) for k, v in self.couplings.items()}
+            )
+        object.__setattr__(self, "total_sz", _as_float(self.total_sz))
 
     def __hash__(self) -> int:
         return hash(self.to_json())
@@ -115,6 +138,10 @@ class Setup:
         - a new group kind clears the point group and the character; no group unticks
           symmetrize;
         - a new point group clears the character;
+        - a new Hamiltonian resets the couplings to its defaults (a new lattice keeps
+          them);
+        - a ``total_sz`` that does not fit the new lattice (magnitude, parity) or that
+          the Hamiltonian does not conserve (Ising with ``h != 0``) is cleared;
         - a new architecture keeps the shared hyperparameters that are still valid and
           stays symmetrized only if it can be.
 
@@ -181,6 +208,20 @@ class Setup:
         ):
             raise ValueError(
                 f"hyperparameters: expected a dict with string keys, got {self.hyperparameters!r}"
+            )
+        from ._hamiltonian import (
+            check_total_sz,
+            conserves_total_sz,
+            resolve_couplings,
+            setup_n_sites,
+        )
+
+        resolve_couplings(self.hamiltonian, self.couplings)
+        check_total_sz(self.total_sz, setup_n_sites(self))
+        if self.total_sz is not None and not conserves_total_sz(self.hamiltonian, self.couplings):
+            raise ValueError(
+                "total_sz: the Ising model with h != 0 does not conserve the magnetisation; "
+                "choose total_sz=None (or h = 0)"
             )
         from ._build import architecture_spec, resolve_hyperparameters
 

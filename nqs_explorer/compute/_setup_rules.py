@@ -1,7 +1,7 @@
 """The rules behind `Setup.change`: what changing one field of a setup does to the others.
 
 Every "changing X clears or adjusts Y" rule of the app lives here, in the order
-lattice → group → character → symmetrize → model, and nowhere else: the lattice, group
+lattice → group → character → symmetrize → Hamiltonian → total_sz → model, and nowhere else: the lattice, group
 and model pickers and the headless report (``nqs-explorer render``) only call
 `Setup.change`. A rule never overrides a field the caller gave explicitly.
 
@@ -122,6 +122,29 @@ def _point_group(old, new, given) -> dict:
     return {"character_id": None}
 
 
+def _hamiltonian(old, new, given) -> dict:
+    """A new Hamiltonian has other couplings: they start from its defaults."""
+    if new.hamiltonian == old.hamiltonian or "couplings" in given:
+        return {}
+    return {"couplings": {}}
+
+
+def _total_sz_fits(old, new, given) -> dict:
+    """A ``total_sz`` that no longer fits the lattice (or that the Hamiltonian does not
+    conserve) is cleared."""
+    from ._hamiltonian import conserves_total_sz, setup_n_sites, total_sz_problem
+
+    if new.total_sz is None or "total_sz" in given:
+        return {}
+    try:
+        conserved = conserves_total_sz(new.hamiltonian, dict(new.couplings))
+    except ValueError:
+        conserved = True  # bad couplings: validate names them
+    if not conserved or total_sz_problem(new.total_sz, setup_n_sites(new)) is not None:
+        return {"total_sz": None}
+    return {}
+
+
 def _architecture(old, new, given) -> dict:
     """A new architecture keeps the hyperparameters set on the old one that it shares (when
     still valid and not its own default) and stays symmetrized only if it can be."""
@@ -148,6 +171,8 @@ RULES: tuple[Callable, ...] = (
     _lattice_clears_group_choices,
     _group_kind,
     _point_group,
+    _hamiltonian,
+    _total_sz_fits,
     _architecture,
 )
 

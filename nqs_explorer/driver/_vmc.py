@@ -125,6 +125,11 @@ class VMC:
         >>> # gs.run(100); gs.energy.mean
     """
 
+    #: What runs one step: ``step_runner(structure, *values)`` with `vmc_step`'s
+    #: signature and result. Default: the driver's own ``jax.jit``; the explorer's
+    #: compute layer sets it on an instance to run the step through its kernel cache.
+    step_runner = staticmethod(vmc_step_jit)
+
     def __init__(self, hamiltonian, optimizer, *, variational_state, preconditioner=None):
         if not isinstance(variational_state, FullSumState | MCState):
             raise TypeError(
@@ -210,7 +215,7 @@ class VMC:
             data = ()
         sampler_state = None if full else vs.sampler.reset(vs.sampler_state)
         shift = jnp.asarray(0.0 if self.preconditioner is None else self.diag_shift)
-        params, self._opt_state, sampler_state, stats = vmc_step_jit(
+        params, self._opt_state, sampler_state, stats = self.step_runner(
             self._structure(),
             vs.parameters,
             vs.model_state,

@@ -28,6 +28,7 @@ from ._configuration import set_configuration as set_configuration
 from ._gallery import draw_samples as draw_samples
 from ._gallery import samples_gallery_size as samples_gallery_size
 from ._lattice import draw_lattice as draw_lattice
+from ._levels import draw_level_diagram as draw_level_diagram
 from ._orbit import draw_orbit_gallery as draw_orbit_gallery
 from ._orbit import orbit_gallery_size as orbit_gallery_size
 from ._orbit_handle import OrbitGalleryHandle as OrbitGalleryHandle
@@ -35,20 +36,25 @@ from ._parameters import draw_parameter_heatmap as draw_parameter_heatmap
 from ._parameters import draw_parameter_histogram as draw_parameter_histogram
 from ._style import phase_colormap as phase_colormap
 from ._terms import draw_terms as draw_terms
+from ._training import TrainingHandle as TrainingHandle
+from ._training import draw_training as draw_training
 
 __all__ = [
     "OrbitGalleryHandle",
+    "TrainingHandle",
     "character_table_layout",
     "conditionals_value_artists",
     "draw_character_table",
     "draw_conditionals",
     "draw_configuration",
     "draw_lattice",
+    "draw_level_diagram",
     "draw_orbit_gallery",
     "draw_parameter_heatmap",
     "draw_parameter_histogram",
     "draw_samples",
     "draw_terms",
+    "draw_training",
     "find_artist",
     "orbit_gallery_size",
     "phase_colormap",

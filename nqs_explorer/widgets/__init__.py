@@ -33,6 +33,7 @@ from ._parameter_table import ParameterTable as ParameterTable
 from ._state import ActionRecord as ActionRecord
 from ._state import AppState as AppState
 from ._status import StatusLine as StatusLine
+from ._train_view import TrainView as TrainView
 
 __all__ = [
     "ActionRecord",
@@ -51,6 +52,7 @@ __all__ = [
     "OrbitView",
     "ParameterTable",
     "StatusLine",
+    "TrainView",
     "model_script",
     "run_checks",
 ]

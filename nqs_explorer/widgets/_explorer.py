@@ -20,6 +20,7 @@ from ._orbit_view import OrbitView
 from ._parameter_table import ParameterTable
 from ._state import AppState
 from ._status import StatusLine
+from ._train_view import TrainView
 from ._view import STALE_STYLE, View
 
 LOG_LINES = 6
@@ -62,6 +63,7 @@ TABS = (
     "Autoregressive",
     "Parameters",
     "Checks",
+    "Train",
     "Export",
 )
 
@@ -98,7 +100,7 @@ class Explorer:
     Attributes:
         state: the :class:`AppState` every view observes.
         lattice, group, character, model, orbit, autoregressive, parameters, checks,
-        export, status: the views (all of them exist, shown or not).
+        train, export, status: the views (all of them exist, shown or not).
         shown_builders, shown_views: the pickers and the views that have a tab.
         root: the top-level widget.
 
@@ -133,6 +135,7 @@ class Explorer:
         self.autoregressive = AutoregressiveView(state)
         self.parameters = ParameterTable(state)
         self.checks = ChecksPanel(state)
+        self.train = TrainView(state)
         self.export = ExportPanel(state)
         self.status = StatusLine(state)
         self.log = MessageLog(state)
@@ -178,7 +181,14 @@ class Explorer:
 
     @property
     def main_views(self) -> tuple[View, ...]:
-        return (self.orbit, self.autoregressive, self.parameters, self.checks, self.export)
+        return (
+            self.orbit,
+            self.autoregressive,
+            self.parameters,
+            self.checks,
+            self.train,
+            self.export,
+        )
 
     def _on_tab(self, change) -> None:
         selected = change["new"]

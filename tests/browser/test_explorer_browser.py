@@ -46,6 +46,12 @@ CHROMIUM_ARGS = [
 ]
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "explorer.ipynb"
 CANVAS_CLASS = "nqx-test-orbit-canvas"
+# True once the Train tab's step counter is above `arg`.
+TRAIN_STEPS_ABOVE = """(n) => {
+    const el = document.querySelector('.nqx-train-step');
+    const m = el && el.textContent.match(/step (\\d+)/);
+    return m !== null && Number(m[1]) > n;
+}"""
 HELPER_CELL = f"""\
 # Test helper: where the orbit view drew each site, in CSS pixels of its canvas.
 import json
@@ -305,7 +311,7 @@ def test_explorer_in_jupyterlab(lab, screenshot_dir):
             page.wait_for_timeout(1000)  # let ipympl paint the canvases
             canvas = page.locator(f".{CANVAS_CLASS} .jupyter-matplotlib-canvas-div")
             expect(canvas).to_be_visible()
-            expect(page.locator(".widget-tab .lm-TabBar-tab")).to_have_count(9)
+            expect(page.locator(".widget-tab .lm-TabBar-tab")).to_have_count(10)
             page.locator(".jp-Cell").nth(1).scroll_into_view_if_needed()
             page.screenshot(path=str(screenshot_dir / "explorer.png"))
 
@@ -369,6 +375,29 @@ def test_explorer_in_jupyterlab(lab, screenshot_dir):
             )
             assert page.evaluate(CLIPPED_IN_PANEL, ".nqx-terms") == []
             assert page.evaluate(TERMS_BOX)["overflow"] == "auto"
+
+            # -- train: Play on the Train tab advances the step counter and draws the curve;
+            # Pause is answered while training runs, and the counter stops
+            page.set_viewport_size(VIEWPORT)
+            page.locator(".widget-tab .lm-TabBar-tab", has_text="Train").click()
+            counter = page.locator(".nqx-train-step")
+            expect(counter).to_contain_text("step 0")
+            curve = page.locator(".nqx-train-plot")
+            expect(curve).to_be_visible()
+            pixels_before = curve.screenshot()
+            steps = page.locator(".nqx-train-steps input")
+            steps.fill("0")  # until Pause
+            steps.press("Enter")
+            page.locator(".nqx-train-play").click()
+            page.wait_for_function(TRAIN_STEPS_ABOVE, arg=5)
+            page.wait_for_timeout(600)  # a publication of the curve (every 0.4 s)
+            page.locator(".nqx-train-pause").click()
+            expect(page.locator(".nqx-train-play")).to_be_enabled()
+            stopped = counter.inner_text()
+            page.wait_for_timeout(1000)
+            assert counter.inner_text() == stopped, "training went on after Pause"
+            assert curve.screenshot() != pixels_before, "the training curve was not drawn"
+            page.screenshot(path=str(screenshot_dir / "explorer-train.png"))
 
             # -- nothing went wrong on either side
             assert _error_outputs(page) == []

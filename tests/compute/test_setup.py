@@ -90,6 +90,17 @@ def test_replace_rejects_unknown_fields():
         ),
         ('{"hyperparameters": {"alpha": "two"}}', "hyperparameters: .*alpha.*expected an int"),
         ('{"hyperparameters": [1]}', "hyperparameters: expected a dict"),
+        ('{"hamiltonian": "Hubbard"}', "hamiltonian: unknown Hamiltonian 'Hubbard'"),
+        ('{"couplings": {"K": 1}}', r"couplings: unknown coupling\(s\) \['K'\] for Heisenberg"),
+        ('{"hamiltonian": "Ising", "couplings": {"h": "big"}}', "couplings: .* h must be a finite"),
+        ('{"couplings": {"J": true}}', "couplings: .* J must be a finite"),
+        ('{"hamiltonian": null, "couplings": {"J": 1}}', "couplings: no Hamiltonian"),
+        ('{"couplings": [1]}', "couplings: expected a dict"),
+        ('{"total_sz": 0.25}', "total_sz: expected a multiple of 1/2"),
+        ('{"total_sz": 0}', "total_sz: with N = 9 sites total_sz must be a half-odd"),
+        ('{"total_sz": 5.5}', r"total_sz: \|total_sz\| must be <= N/2 = 4.5"),
+        ('{"total_sz": "0"}', "total_sz: expected None or a multiple"),
+        ('{"hamiltonian": "Ising", "total_sz": 0.5}', "total_sz: the Ising model with h != 0"),
         (
             '{"hyperparameters": {"param_dtype": "float32"}}',
             "hyperparameters: param_dtype='float32' contradicts",
@@ -117,4 +128,27 @@ def test_to_json_is_plain_json():
         "symmetrize",
         "param_dtype",
         "seed",
+        "hamiltonian",
+        "couplings",
+        "total_sz",
     }
+
+
+def test_old_setup_files_without_a_hamiltonian_load_with_the_defaults():
+    old = json.loads(Setup().to_json())
+    for key in ("hamiltonian", "couplings", "total_sz"):
+        del old[key]
+    setup = Setup.from_json(json.dumps(old))
+    assert (setup.hamiltonian, setup.couplings, setup.total_sz) == ("Heisenberg", {}, None)
+    assert setup == Setup()
+
+
+def test_hamiltonian_fields_round_trip_and_normalise():
+    setup = Setup(
+        lattice="Chain", extent=(6,), hamiltonian="XXZ", couplings={"Delta": 2}, total_sz=1
+    )
+    assert setup.couplings == {"Delta": 2.0}
+    assert setup.total_sz == 1.0
+    assert setup.to_json() == Setup.from_json(setup.to_json()).to_json()
+    assert Setup.from_json(setup.to_json()) == setup
+    assert hash(setup) == hash(setup.replace(couplings={"Delta": 2.0}, total_sz=1.0))

@@ -93,6 +93,30 @@ def test_shared_hyperparameters_carry_over_when_valid():
     assert set(deep.hyperparameters) <= shared
 
 
+def test_new_hamiltonian_resets_couplings_and_a_lattice_change_keeps_them():
+    old = Setup(hamiltonian="Ising", couplings={"h": 0.3})
+    assert old.change(hamiltonian="XXZ").couplings == {}
+    assert old.change(hamiltonian="XXZ", couplings={"Delta": 2}).couplings == {"Delta": 2.0}
+    assert old.change(lattice="Chain").couplings == {"h": 0.3}
+    assert old.change(extent=(4, 4)).couplings == {"h": 0.3}
+    # the same Hamiltonian again keeps them
+    assert old.change(hamiltonian="Ising").couplings == {"h": 0.3}
+
+
+def test_total_sz_that_no_longer_fits_is_cleared():
+    chain = Setup(lattice="Chain", extent=(8,), total_sz=2)
+    assert chain.change(extent=(6,)).total_sz == 2.0  # still fits: kept
+    assert chain.change(extent=(7,)).total_sz is None  # parity
+    assert chain.change(extent=(2,)).total_sz is None  # |Sz| > N/2
+    assert chain.change(lattice="Square").total_sz is None  # 9 sites
+    assert Setup(total_sz=0.5).change(extent=(4, 4)).total_sz is None
+    # the Ising field does not conserve Sz (h = 0 does)
+    assert chain.change(hamiltonian="Ising").total_sz is None
+    assert chain.change(hamiltonian="Ising", couplings={"h": 0}).total_sz == 2.0
+    with pytest.raises(ValueError, match="total_sz: with N = 7 sites total_sz must be"):
+        chain.change(extent=(7,), total_sz=1)
+
+
 def test_invalid_results_name_the_field():
     with pytest.raises(ValueError, match="extent: every extent must be >= 1"):
         Setup().change(extent=(0, 0))
@@ -104,7 +128,7 @@ def test_invalid_results_name_the_field():
 
 def test_every_rule_is_exercised_here():
     # one test per rule above; a new rule needs a new test
-    assert len(RULES) == 7
+    assert len(RULES) == 9
 
 
 # ---------------------------------------------------------------------------- same behaviour

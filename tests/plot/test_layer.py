@@ -43,6 +43,7 @@ def test_public_names():
     assert set(plot.__all__) == {
         # handles and helpers for in-place updates (the widgets' public seams)
         "OrbitGalleryHandle",
+        "TrainingHandle",
         "character_table_layout",
         "conditionals_value_artists",
         "find_artist",
@@ -55,11 +56,13 @@ def test_public_names():
         "draw_conditionals",
         "draw_configuration",
         "draw_lattice",
+        "draw_level_diagram",
         "draw_orbit_gallery",
         "draw_parameter_heatmap",
         "draw_parameter_histogram",
         "draw_samples",
         "draw_terms",
+        "draw_training",
         "phase_colormap",
         "set_configuration",
     }

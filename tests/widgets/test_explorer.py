@@ -54,7 +54,14 @@ def test_explorer_displays_its_root_widget(app):
     assert view["model_id"] == app.root.model_id
     assert repr(app) == "Explorer(Session(Square[3, 3], T(3x3), character None, RBM, seed 0))"
     assert not any(isinstance(w, widgets.Output) for w in descendants(app.root))
-    assert list(app.views.titles) == ["Orbit", "Autoregressive", "Parameters", "Checks", "Export"]
+    assert list(app.views.titles) == [
+        "Orbit",
+        "Autoregressive",
+        "Parameters",
+        "Checks",
+        "Train",
+        "Export",
+    ]
 
 
 @pytest.mark.parametrize("view_class", VIEWS, ids=lambda c: c.__name__)

@@ -5,6 +5,7 @@ every picker shows what the session holds, and an action that failed left the la
 valid model in place and said why next to its control.
 """
 
+import jax
 import numpy as np
 import pytest
 from hypothesis import settings
@@ -136,7 +137,42 @@ class ExplorerMachine(RuleBasedStateMachine):
                 lambda: setattr(self.app.autoregressive.site, "value", step % self.state.n_sites),
             )
 
-    @rule(tab=st.integers(0, 4))
+    @rule()
+    def train_step(self):
+        train = self.app.train
+        self.act("train", lambda: train.step_button.click())
+        t = train.trainer
+        if "train" not in self.state.messages and t is not None:
+            assert t.step_count >= 1
+            assert t.history["step"][-1] == t.step_count - 1
+            # the session shows the trained parameters
+            trained = jax.tree_util.tree_leaves(t.variables)
+            shown = jax.tree_util.tree_leaves(self.state.session.variables)
+            for a, b in zip(trained, shown, strict=True):
+                np.testing.assert_array_equal(a, b)
+
+    @rule()
+    def train_reset(self):
+        self.act("train", lambda: self.app.train.reset_button.click())
+        if self.app.train.trainer is not None and "train" not in self.state.messages:
+            assert self.app.train.trainer.step_count == 0
+
+    @rule(
+        field=st.sampled_from(("learning_rate", "sr", "estimator", "optimizer")),
+        data=st.data(),
+    )
+    def train_setting(self, field, data):
+        train = self.app.train
+        values = {
+            "learning_rate": st.sampled_from((0.001, 0.05)),
+            "sr": st.booleans(),
+            "estimator": st.sampled_from(("full sum", "samples")),
+            "optimizer": st.sampled_from(("Adam", "SGD")),
+        }
+        value = data.draw(values[field])
+        self.act("train", lambda: setattr(getattr(train, field), "value", value))
+
+    @rule(tab=st.integers(0, 5))
     def tab(self, tab):
         self.app.views.selected_index = tab
 
@@ -184,6 +220,17 @@ class ExplorerMachine(RuleBasedStateMachine):
                 assert not view.stale, view.title
             else:  # hidden: either up to date or marked stale until shown
                 assert view.drawn_revision == revision or view.stale, view.title
+
+    @invariant()
+    def train_view_shows_its_trainer(self):
+        train = self.app.train
+        assert not train.running
+        t = train.trainer
+        if t is not None:
+            assert len(t.history["energy"]) == t.step_count
+            if train.active:
+                assert train.counter.value == f"<b>step {t.step_count}</b>"
+            assert train.optimizer.value == train._settings.optimizer == t.settings.optimizer
 
     @invariant()
     def visible_views_show_the_configuration(self):

@@ -1,0 +1,170 @@
+"""compute.Trainer: training against the exact answer, value changes without recompiles,
+the session follows the trained parameters, structural changes start afresh."""
+
+import asyncio
+
+import numpy as np
+import pytest
+
+from nqs_explorer import compute
+from nqs_explorer.compute import Session, Setup, Trainer, TrainSettings
+from nqs_explorer.utils import BackgroundWork
+
+CHAIN6 = Setup(lattice="Chain", extent=(6,), group=None, hamiltonian="Heisenberg")
+
+
+def test_short_training_reaches_the_exact_ground_energy():
+    s = Session(CHAIN6)
+    t = Trainer(s, learning_rate=0.05)
+    exact = t.reference.ground
+    assert exact == pytest.approx(-11.211102550927981, abs=1e-9)
+    t.step(300)
+    first, last = t.history["energy"][0], t.history["energy"][-1]
+    assert last < first
+    assert last >= exact - 1e-9  # variational
+    assert t.history["rel_error"][-1] < 0.03
+    t.publish()
+    # the session holds the trained model: its exact energy is the trainer's
+    assert s.model_energy().energy == pytest.approx(t.energy, abs=0.05)
+    assert 0.9 < t.history["fidelity"][-1] <= 1.0 + 1e-12
+
+
+def test_symmetrized_model_converges_to_its_sector_not_below():
+    # character 1 (k = 1/6) does not hold the ground state of the 6-site chain
+    s = Session(CHAIN6.replace(group="translation", symmetrize=True, character_id=1))
+    t = Trainer(s, learning_rate=0.05)
+    ref = t.reference
+    assert ref.sector > ref.ground + 0.1  # not the ground sector
+    t.step(250)
+    e = t.history["energy"][-1]
+    assert e >= ref.sector - 1e-9
+    assert t.history["rel_error_sector"][-1] < 0.05
+
+
+def test_value_changes_never_recompile():
+    s = Session(CHAIN6)
+    t = Trainer(s, learning_rate=0.01)
+    t.step(2)
+    before = compute.compile_count()
+    t.configure(learning_rate=0.03)
+    t.step(1)
+    s.change(couplings={"J": 0.7})
+    assert t.sync() == "couplings"
+    t.step(1)
+    t.configure(seed=5)
+    t.step(1)
+    assert compute.compile_count() == before
+    assert t.settings.learning_rate == 0.03
+    # the new couplings are trained with: the reference moved with them
+    assert t.reference.ground == pytest.approx(0.7 * -11.211102550927981, abs=1e-9)
+    assert len(t.history["energy"]) == 5  # history kept across a couplings change
+
+
+def test_sr_and_samples_run_and_keep_values_as_values():
+    s = Session(CHAIN6)
+    t = Trainer(s, sr=True, diag_shift=0.01, learning_rate=0.05)
+    t.step(2)
+    n = compute.compile_count()
+    t.configure(diag_shift=0.1)
+    t.step(1)
+    assert compute.compile_count() == n
+    t.configure(estimator="samples", n_samples=256)
+    t.step(3)
+    assert np.isfinite(t.history["acceptance"][-1])
+    assert t.history["error"][-1] > 0
+    assert len(t.history["step"]) == 6  # structural settings keep the history
+
+
+def test_structural_change_restarts_and_external_parameters_are_adopted():
+    s = Session(CHAIN6)
+    t = Trainer(s, learning_rate=0.05)
+    t.step(5)
+    t.publish()
+    assert t.sync() == "same"
+    s.change(architecture="MLP")
+    assert t.sync() == "restart"
+    assert t.step_count == 0
+    assert t.history["energy"] == []
+    t.step(2)
+    s.change(seed=3)  # new parameters from the session
+    assert t.sync() == "restart"
+
+
+def test_reset_restores_the_initial_parameters():
+    s = Session(CHAIN6)
+    initial = s.variables
+    t = Trainer(s, learning_rate=0.05)
+    t.step(5)
+    t.publish()
+    kernel = s.variables["params"]["Dense"]["kernel"]
+    assert not np.allclose(kernel, initial["params"]["Dense"]["kernel"])
+    t.reset()
+    np.testing.assert_array_equal(
+        s.variables["params"]["Dense"]["kernel"], initial["params"]["Dense"]["kernel"]
+    )
+    assert t.step_count == 0
+
+
+def test_total_sz_full_sum_stays_in_the_sector():
+    s = Session(CHAIN6.replace(total_sz=1.0))
+    t = Trainer(s, learning_rate=0.05)
+    t.step(100)
+    # lowest energy with Sz = 1 on the 6-site chain is above the singlet ground state
+    assert t.reference.ground > -11.2111 + 0.5
+    assert t.history["energy"][-1] >= t.reference.ground - 1e-9
+
+
+def test_bad_settings_are_refused():
+    with pytest.raises(ValueError, match="optimizer"):
+        TrainSettings(optimizer="RMSProp").validate()
+    with pytest.raises(ValueError, match="learning_rate"):
+        TrainSettings().replace(learning_rate=0.0)
+    with pytest.raises(ValueError, match="unknown training setting"):
+        TrainSettings().replace(lr=0.1)
+    with pytest.raises(ValueError, match="needs a Hamiltonian"):
+        Trainer(Session(CHAIN6.replace(hamiltonian=None)))
+    t = Trainer(Session(CHAIN6))
+    with pytest.raises(ValueError, match="n_samples"):
+        t.configure(n_samples=0)
+    assert t.settings.n_samples == 1024  # unchanged on error
+
+
+def test_background_work_pauses_between_chunks_and_keeps_the_last_state():
+    s = Session(CHAIN6)
+    t = Trainer(s, learning_rate=0.05)
+    t.step(1)  # compile outside the timed loop
+    progress = []
+    work = BackgroundWork(
+        lambda: t.run_for(0.01, 10**6) > 0, on_progress=lambda: progress.append(t.step_count)
+    )
+
+    async def main():
+        task = work.start()
+        for _ in range(5):
+            await asyncio.sleep(0)
+        work.pause()
+        await task
+        return t.step_count
+
+    stopped_at = asyncio.run(main())
+    assert work.state == "paused"
+    assert stopped_at > 1
+    assert t.step_count == stopped_at == len(t.history["energy"])
+    assert progress[-1] == stopped_at  # a last progress call at the end
+
+
+def test_background_work_reports_failures_and_needs_a_loop():
+    def boom():
+        raise ValueError("bad chunk")
+
+    stops = []
+    work = BackgroundWork(boom, on_stop=stops.append)
+    with pytest.raises(RuntimeError, match="running asyncio event loop"):
+        work.start()
+
+    async def main():
+        await work.start()
+
+    asyncio.run(main())
+    assert stops == ["failed"]
+    assert str(work.error) == "bad chunk"

@@ -1,0 +1,118 @@
+"""The Train tab from Python: play, pause, step, reset; the other views show the trained
+model; a structural change stops training."""
+
+import asyncio
+
+import numpy as np
+import pytest
+
+from nqs_explorer import compute
+from nqs_explorer.widgets import AppState, Explorer, TrainView
+
+CHAIN6 = compute.Setup(lattice="Chain", extent=(6,), group="translation", hamiltonian="Heisenberg")
+
+
+@pytest.fixture
+def chain_state():
+    return AppState(CHAIN6)
+
+
+def test_step_and_reset_from_the_buttons(chain_state):
+    view = TrainView(chain_state)
+    assert view.counter.value == "<b>step 0</b>"
+    revision = chain_state.parameters
+    view.step_button.click()
+    assert "train" not in chain_state.messages
+    assert view.trainer.step_count == 1
+    assert view.counter.value == "<b>step 1</b>"
+    assert chain_state.parameters == revision + 1  # the other views are told
+    assert view.handle.n_points == 1
+    assert "steps/s" in view.status.value
+    assert "cpu" in view.status.value or "gpu" in view.status.value
+    view.reset_button.click()
+    assert view.trainer.step_count == 0
+    assert view.handle.n_points == 0
+
+
+def test_play_runs_in_the_background_and_pause_stops_it(chain_state):
+    view = TrainView(chain_state)
+    view.step(1)  # compile first
+
+    async def main():
+        task = view.play(0)  # until Pause
+        assert view.running
+        assert view.pause_button.disabled is False
+        assert view.play_button.disabled is True
+        for _ in range(200):
+            await asyncio.sleep(0)
+            if view.trainer.step_count > 20:
+                break
+        view.pause_button.click()
+        await task
+        return view.trainer.step_count
+
+    stopped_at = asyncio.run(main())
+    assert stopped_at > 20
+    assert not view.running
+    assert view.counter.value == f"<b>step {stopped_at}</b>"
+    assert view.handle.n_points == stopped_at
+    # the session holds the trained parameters after the final publication
+    np.testing.assert_array_equal(
+        chain_state.session.variables["params"]["Dense"]["kernel"],
+        view.trainer.variables["params"]["Dense"]["kernel"],
+    )
+
+
+def test_play_with_a_step_budget_stops_by_itself(chain_state):
+    view = TrainView(chain_state)
+
+    async def main():
+        await view.play(7)
+
+    asyncio.run(main())
+    assert view.trainer.step_count == 7
+    assert view.work.state == "done"
+
+
+def test_other_views_show_the_trained_parameters():
+    app = Explorer(CHAIN6)
+    app.views.selected_index = app.shown_views.index(app.parameters)
+    summary_before = app.state.memo("parameter_summary", app.state.session.parameter_summary)
+    app.train.learning_rate.value = 0.05
+    app.train.step(20)
+    summary = app.parameters.summary
+    assert summary.rows[1].mean != summary_before.rows[1].mean  # the table moved
+    # the orbit view's terms equal a fresh evaluation with the trained variables
+    fresh = compute.Session(CHAIN6)
+    fresh.set_variables(app.train.trainer.variables)
+    sigma = app.state.configuration
+    np.testing.assert_allclose(app.state.orbit().log_terms, fresh.orbit(sigma).log_terms)
+
+
+def test_a_structural_change_stops_training_and_starts_afresh(chain_state):
+    view = TrainView(chain_state)
+    view.step(1)
+
+    async def main():
+        task = view.play(0)
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        chain_state.update("model", architecture="MLP")
+        await task
+
+    asyncio.run(main())
+    assert not view.running
+    assert view.trainer.step_count == 0
+    assert view.trainer.session.setup.architecture == "MLP"
+
+
+def test_bad_settings_show_a_message_and_keep_the_settings(chain_state):
+    view = TrainView(chain_state)
+    view.estimator.value = "samples"
+    assert view.trainer.settings.estimator == "samples"
+    view.n_samples.value = 16
+    assert view.trainer.settings.n_samples == 16
+    chain_state.update("model", hamiltonian=None)
+    assert view.trainer is None
+    view.step_button.click()
+    assert "needs a Hamiltonian" in chain_state.messages["train"].text
