@@ -207,7 +207,7 @@ class Spin:
             digits = self._constrained_digits()
         else:
             digits = np.indices((self.local_size,) * self.N, dtype=np.int8).reshape(self.N, -1).T
-        return np.asarray(self.local_indices_to_states(digits, np.float64)).astype(dtype)
+        return self._digits_to_states(digits).astype(dtype)
 
     def numbers_to_states(self, numbers) -> np.ndarray:
         """Configurations ``(..., N)`` (float64) of the given row numbers of `all_states`.
@@ -231,7 +231,13 @@ class Spin:
                 raise ValueError(f"{self} has more states than an int64 can number")
             weights = self.local_size ** np.arange(self.N - 1, -1, -1, dtype=np.int64)
             digits = (numbers.astype(np.int64)[..., None] // weights) % self.local_size
-        return np.asarray(self.local_indices_to_states(digits, np.float64))
+        return self._digits_to_states(digits)
+
+    def _digits_to_states(self, digits) -> np.ndarray:
+        """`local_indices_to_states` in numpy (usable while tracing): float64."""
+        two_s = round(2 * self.s)
+        # + 0.0 turns the -0.0 of the middle state (integer s) into 0.0
+        return self._direction() * (2 * np.asarray(digits, dtype=np.float64) - two_s) + 0.0
 
     def states_to_numbers(self, x) -> np.ndarray:
         """Row index in `all_states` of each configuration ``(..., N)`` (numpy int64).
@@ -242,7 +248,8 @@ class Spin:
         """
         x = np.asarray(x)
         self.validate(x)
-        idx = np.asarray(self.states_to_local_indices(x), dtype=np.int64)
+        two_s = round(2 * self.s)
+        idx = np.rint((self._direction() * x.real + two_s) / 2).astype(np.int64)
         if not self.constrained:
             if self.local_size**self.N > np.iinfo(np.int64).max:
                 raise ValueError(f"{self} has more states than an int64 can number")

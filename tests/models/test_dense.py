@@ -14,7 +14,7 @@ from nqs_explorer.nn import Dense, log_cosh, reim_selu
 from ._support import random_variables
 
 DOCTESTED_MODULES = [
-    "nqs_explorer.hilbert",
+    "nqs_explorer.hilbert._spin",
     "nqs_explorer.nn._dense",
     "nqs_explorer.nn._activations",
     "nqs_explorer.nn.blocks._symmexpsum",
