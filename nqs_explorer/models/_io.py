@@ -351,13 +351,25 @@ def _permute_local_state_outputs(variables, permutation) -> Any:
         )
     last = max(layers, key=lambda k: int(k[8:]))
     perm = np.asarray(permutation, dtype=np.int64)
-    params[last] = {name: np.asarray(leaf)[..., perm] for name, leaf in params[last].items()}
+    params[last] = {name: _permute_features(leaf, perm) for name, leaf in params[last].items()}
     if not wrapped:
         return params
     return {**variables, "params": params}
 
 
-def reverse_local_state_order(variables) -> Any:
+def _permute_features(leaf, perm: np.ndarray) -> np.ndarray:
+    """Permute the output features (last axis; site-major ``N * local_size`` for dense)."""
+    arr = np.asarray(leaf)
+    size = len(perm)
+    if arr.shape[-1] % size:
+        raise ValueError(
+            f"the last layer has {arr.shape[-1]} outputs, not a multiple of {size} local states"
+        )
+    blocks = arr.reshape(*arr.shape[:-1], arr.shape[-1] // size, size)
+    return blocks[..., perm].reshape(arr.shape)
+
+
+def reverse_local_state_order(variables, local_size: int | None = None) -> Any:
     """Convert autoregressive parameters between the two orders of the spin local states.
 
     ``Spin(s, N)`` lists its local states from ↑ down (``[+1, -1]``, NetKet >= 3.16);
@@ -371,10 +383,12 @@ def reverse_local_state_order(variables) -> Any:
     Args:
         variables: ``{"params": {"_layers_0": ..., ..., "_layers_{L-1}": ...}}`` of an ARNN
             (or the ``params`` dict itself).
+        local_size: number of local states; read from the last layer when ``None``
+            (needed only for a dense last layer without bias).
 
     Returns:
-        A new tree with the last layer's ``kernel`` and ``bias`` reversed along their
-        last (output-feature) axis.
+        A new tree with the last layer's ``kernel`` and ``bias`` output features
+        reversed (for the dense layers, within each site's block of ``local_size``).
 
     Raises:
         ValueError: the tree has no ``_layers_i`` entries (not an ARNN).
@@ -386,6 +400,16 @@ def reverse_local_state_order(variables) -> Any:
             "reverse_local_state_order expects ARNN parameters with '_layers_i' entries, "
             f"got keys {sorted(params) if isinstance(params, Mapping) else params!r}"
         )
-    last = max(layers, key=lambda k: int(k[8:]))
-    size = np.shape(params[last]["kernel"])[-1]
+    last = params[max(layers, key=lambda k: int(k[8:]))]
+    if local_size is None:
+        if "bias" in last:
+            local_size = np.shape(last["bias"])[-1]
+        elif np.ndim(last["kernel"]) > 2:  # convolutions: (..., in, local_size)
+            local_size = np.shape(last["kernel"])[-1]
+        else:
+            raise ValueError(
+                "reverse_local_state_order: a dense last layer without bias does not show "
+                "the number of local states; pass local_size"
+            )
+    size = int(local_size)
     return _permute_local_state_outputs(variables, np.arange(size)[::-1])
