@@ -155,8 +155,8 @@ def _sampling_row(repeats: int, nk) -> dict:
     )
     calls = {"ours": lambda: models.sample(model, variables, key, N_SAMPLES)}
     if nk is not None:
-        # Our local states are ascending (-1, +1): NetKet's inverted_ordering=True.
-        hilbert = nk.hilbert.Spin(0.5, n_sites, inverted_ordering=True)
+        # Both default Spins list the local states as NetKet >= 3.16: (+1, -1).
+        hilbert = nk.hilbert.Spin(0.5, n_sites)
         theirs = nk.models.FastARNNConv2D(hilbert=hilbert, **AR_OPTIONS)
         sampler = nk.sampler.ARDirectSampler(hilbert)
         from netket.sampler.autoreg import ARDirectSamplerState

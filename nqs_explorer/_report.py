@@ -213,7 +213,13 @@ def _autoregressive_section(session, out: Path) -> _Section:
         f"conditionals p(σ_i | σ_&lt;i) of a random configuration; site {site} outlined, "
         f"its receptive field {np.flatnonzero(fields[site]).tolist()} ringed",
     )
-    fig = plot.draw_conditionals(session.lattice, probs, site, receptive_field=fields[site])
+    fig = plot.draw_conditionals(
+        session.lattice,
+        probs,
+        site,
+        receptive_field=fields[site],
+        local_states=session.hilbert.local_states,
+    )
     section.images.append((_save(fig, out, "conditionals.png"), "conditionals"))
     samples, log_prob = session.sample(N_SAMPLES, seed=setup.seed)
     fig = plot.draw_samples(session.lattice, samples, log_probs=log_prob)

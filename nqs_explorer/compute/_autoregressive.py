@@ -44,7 +44,7 @@ class AutoregressiveViews(SessionBase):
         state = self._state
         key = ("receptive", int(n_points), int(seed))
         if key not in state.memo:
-            lo, hi = state.hilbert.local_states[[0, -1]]
+            lo, hi = np.min(state.hilbert.local_states), np.max(state.hilbert.local_states)
             rng = np.random.default_rng(check_seed(seed))
             points = rng.uniform(lo, hi, size=(int(n_points), state.hilbert.size))
             fields = self._run(

@@ -232,12 +232,13 @@ def _build_deepset(hilbert, lattice, values):
     if encoding_name == "values":
         encoding = SiteFeatures()
     elif encoding_name == "one_hot":
-        encoding = SiteFeatures(tuple(hilbert.local_states))
+        # by increasing value, whatever the Hilbert order: parameters keep their meaning
+        encoding = SiteFeatures(tuple(np.sort(hilbert.local_states)))
     else:
         if lattice is None:
             raise ValueError("DeepSetMLP: encoding='occupied_coordinates' needs a lattice")
         encoding = OccupiedCoordinates(
-            lattice.positions, occupied_value=float(hilbert.local_states[-1])
+            lattice.positions, occupied_value=float(np.max(hilbert.local_states))
         )
     return DeepSetMLP(
         param_dtype=_dtype(values),

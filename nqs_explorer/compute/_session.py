@@ -258,21 +258,34 @@ class Session(SymmetryViews, AutoregressiveViews, SpectrumViews):
         return run_checks(self, exact)
 
     def save_parameters(self, path) -> None:
-        """Write the variables to ``path`` (flax msgpack; ``.json`` for JSON)."""
+        """Write the variables to ``path`` (flax msgpack; ``.json`` for JSON).
+
+        The file records the order of ``hilbert.local_states`` (see `models.save_params`).
+        """
         from ..models import save_params
 
-        save_params(Path(path), self._state.variables)
+        save_params(Path(path), self._state.variables, local_states=self.hilbert.local_states)
 
-    def load_parameters(self, path) -> None:
+    def load_parameters(self, path, file_local_states=None) -> None:
         """Read variables saved by `save_parameters` (or NetKet) and use them.
 
+        Autoregressive outputs are reordered to ``hilbert.local_states`` from the order the
+        file records, or ``file_local_states`` for files that record none (NetKet
+        checkpoints: ``[1, -1]`` for NetKet >= 3.16's default ``Spin``, ``[-1, 1]`` before).
+
         Raises:
-            ValueError: unreadable file, or a tree that does not fit the model.
+            ValueError: unreadable file, a tree that does not fit the model, or an
+                autoregressive file of unknown local-state order.
         """
         from ..models import load_params
 
         try:
-            variables = load_params(Path(path), self._state.variables)
+            variables = load_params(
+                Path(path),
+                self._state.variables,
+                local_states=self.hilbert.local_states,
+                file_local_states=file_local_states,
+            )
         except (OSError, TypeError, KeyError) as err:
             raise ValueError(f"cannot load parameters from {path}: {err}") from err
         self.set_variables(variables)

@@ -293,12 +293,15 @@ class SessionBase:
         return out.reshape(x.shape[:-1])
 
     def random_configurations(self, n: int, seed: int = 0) -> np.ndarray:
-        """``(n, N)`` uniformly random configurations (numpy, seeded)."""
+        """``(n, N)`` uniformly random configurations (numpy, seeded).
+
+        A seed gives the same configurations whichever order ``hilbert.local_states`` has.
+        """
         if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
             raise ValueError(f"n must be an integer >= 0, got {n!r}")
         hilbert = self._state.hilbert
         rng = np.random.default_rng(check_seed(seed))
-        return rng.choice(hilbert.local_states, size=(int(n), hilbert.size))
+        return rng.choice(np.sort(hilbert.local_states), size=(int(n), hilbert.size))
 
     def parameter_summary(self) -> ParameterSummary:
         """One row per parameter leaf (path, module, shape, dtype, count, bytes, stats)."""

@@ -34,6 +34,12 @@ def _check_hilbert(module) -> None:
                 f"{type(module).__name__}: hilbert must be a homogeneous Hilbert space such as "
                 f"nqs_explorer.hilbert.Spin (missing {attribute!r}), got {module.hilbert!r}"
             )
+    if getattr(module.hilbert, "constrained", False):
+        raise ValueError(
+            f"{type(module).__name__}: autoregressive models need an unconstrained Hilbert "
+            f"space (each site is sampled from all its local states), got {module.hilbert!r}; "
+            "drop total_sz (NetKet's autoregressive sampler refuses constrained spaces too)"
+        )
 
 
 def _check_layers_and_features(module) -> None:

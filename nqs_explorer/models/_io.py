@@ -4,6 +4,18 @@ Loading always checks the file against the tree the model expects (keys, shapes,
 finiteness) and names the offending path in the `ValueError`. NetKet checkpoints
 (``flax.serialization.to_bytes`` of an ``MCState``: variables under ``"variables"``) load
 as they are.
+
+The local-state order. The last layer of an autoregressive model has one output per local
+state, in the order of ``hilbert.local_states``: ``[+1, -1]`` for NetKet >= 3.16's default
+``Spin`` (and ours), ``[-1, +1]`` for NetKet < 3.16, ``inverted_ordering=True`` and files
+written by nqs_explorer before it followed NetKet 3.16. `save_params` records the order
+when given ``local_states``; `load_params` given the model's ``local_states`` reorders
+those outputs when the file's order differs. The file's order is, first, the explicit
+``file_local_states`` argument (needed for foreign files, which record nothing), then the
+order the file records, then ``[-1, +1]`` for nqs_explorer's JSON files from before
+(they carry the format header but no order); an autoregressive file of unknown order is
+refused rather than loaded with its outputs possibly swapped. Other models take the spin
+values themselves as inputs and load unchanged.
 """
 
 from __future__ import annotations
@@ -22,6 +34,10 @@ MSGPACK_SUFFIXES = (".msgpack", ".mpack")
 JSON_SUFFIXES = (".json",)
 JSON_FORMAT = "nqs_explorer.variables"
 JSON_VERSION = 1
+#: Key of the metadata that `save_params` writes next to ``"variables"`` in a msgpack file.
+METADATA_KEY = "nqs_explorer"
+#: The order of nqs_explorer's files written before it followed NetKet 3.16.
+LEGACY_LOCAL_STATES = (-1.0, 1.0)
 
 
 def _format_of(path: Path, fmt: str | None) -> str:
@@ -61,13 +77,28 @@ def _check_finite(tree) -> None:
             raise ValueError(f"parameter {path!r} has non-finite values (NaN or inf)")
 
 
-def save_params(path: str | os.PathLike, variables, *, format: str | None = None) -> Path:
+def _local_states_list(values, name: str) -> list[float]:
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be a 1-D sequence of local states, got {values!r}")
+    if len(np.unique(arr)) != arr.size:
+        raise ValueError(f"{name} must be distinct values, got {arr.tolist()}")
+    return arr.tolist()
+
+
+def save_params(
+    path: str | os.PathLike, variables, *, format: str | None = None, local_states=None
+) -> Path:
     """Write model variables to ``path`` (``.msgpack``/``.mpack`` or ``.json``).
 
     Args:
         path: destination file; its suffix picks the format unless ``format`` is given.
         variables: the pytree returned by ``model.init`` (nested dicts of arrays).
         format: ``"msgpack"`` or ``"json"`` (default: from the suffix).
+        local_states: the order of the model's ``hilbert.local_states``, recorded in the
+            file so that `load_params` can convert autoregressive outputs. With it a
+            msgpack file holds ``{"variables": ..., "nqs_explorer": {"local_states": ...}}``
+            (the layout of a NetKet ``MCState`` file); without it, the bare variables.
 
     Returns:
         The path written.
@@ -79,10 +110,15 @@ def save_params(path: str | os.PathLike, variables, *, format: str | None = None
     fmt = _format_of(path, format)
     state = _to_numpy_tree(variables)
     _check_finite(state)
+    meta = {}
+    if local_states is not None:
+        meta["local_states"] = _local_states_list(local_states, "local_states")
     if fmt == "msgpack":
-        path.write_bytes(serialization.msgpack_serialize(state))
+        content = {"variables": state, METADATA_KEY: meta} if meta else state
+        path.write_bytes(serialization.msgpack_serialize(content))
     else:
-        doc = {"format": JSON_FORMAT, "version": JSON_VERSION, "variables": _encode_json(state)}
+        doc = {"format": JSON_FORMAT, "version": JSON_VERSION, **meta}
+        doc["variables"] = _encode_json(state)
         path.write_text(json.dumps(doc, indent=1))
     return path
 
@@ -126,7 +162,8 @@ def _decode_json(tree, prefix=""):
     return _decode_json_leaf(tree, prefix)
 
 
-def _read(path: Path, fmt: str) -> dict:
+def _read(path: Path, fmt: str) -> tuple[dict, list[float] | None]:
+    """The tree in the file and the local-state order it records (None: unknown)."""
     if fmt == "msgpack":
         try:
             state = serialization.msgpack_restore(path.read_bytes())
@@ -136,14 +173,21 @@ def _read(path: Path, fmt: str) -> dict:
             ) from None
         if not isinstance(state, Mapping):
             raise ValueError(f"{str(path)!r} does not hold a tree of parameters")
-        return state
+        meta = state.get(METADATA_KEY) if "variables" in state else None
+        recorded = meta.get("local_states") if isinstance(meta, Mapping) else None
+        if recorded is not None:
+            recorded = _local_states_list(recorded, f"the local_states recorded in {str(path)!r}")
+        return state, recorded
     try:
         doc = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise ValueError(f"{str(path)!r} is not a valid JSON parameter file ({err})") from None
     if not isinstance(doc, Mapping):
         raise ValueError(f"{str(path)!r} does not hold a tree of parameters")
+    recorded = None
     if doc.get("format") == JSON_FORMAT:
+        recorded = list(doc.get("local_states", LEGACY_LOCAL_STATES))
+        recorded = _local_states_list(recorded, f"the local_states recorded in {str(path)!r}")
         if doc.get("version") != JSON_VERSION:
             raise ValueError(
                 f"{str(path)!r} has version {doc.get('version')!r}; this reader knows {JSON_VERSION}"
@@ -151,7 +195,7 @@ def _read(path: Path, fmt: str) -> dict:
         doc = doc.get("variables")
         if not isinstance(doc, Mapping):
             raise ValueError(f"{str(path)!r} has no 'variables' tree")
-    return _decode_json(doc)
+    return _decode_json(doc), recorded
 
 
 def validate_params(tree: Mapping, target) -> Any:
@@ -201,19 +245,35 @@ def validate_params(tree: Mapping, target) -> Any:
     return serialization.from_state_dict(target, jax.tree_util.tree_map(np.asarray, tree))
 
 
-def load_params(path: str | os.PathLike, target, *, format: str | None = None) -> Any:
+def load_params(
+    path: str | os.PathLike,
+    target,
+    *,
+    format: str | None = None,
+    local_states=None,
+    file_local_states=None,
+) -> Any:
     """Read variables saved by `save_params` (or a NetKet checkpoint) and validate them.
 
     Args:
         path: a ``.msgpack``/``.mpack`` or ``.json`` file.
         target: the variables the model expects (see `validate_params`).
         format: ``"msgpack"`` or ``"json"`` (default: from the suffix).
+        local_states: the model's ``hilbert.local_states``. When given, the outputs of an
+            autoregressive model's last layer are reordered from the file's order to this
+            one. ``None``: the tree is loaded as it is.
+        file_local_states: the order the file was saved with, for files that do not
+            record it (NetKet checkpoints, our msgpack files from before): ``[1, -1]``
+            for NetKet >= 3.16's default ``Spin``, ``[-1, 1]`` for NetKet < 3.16,
+            ``inverted_ordering=True`` and older nqs_explorer files. It must agree with
+            the order the file records, if any.
 
     Returns:
         The variables, with the structure of ``target``.
 
     Raises:
-        ValueError: unreadable file or a tree that does not match ``target``.
+        ValueError: unreadable file, a tree that does not match ``target``, or
+            autoregressive parameters whose order is unknown or disagrees.
 
     Example:
         >>> import jax, jax.numpy as jnp, tempfile, pathlib
@@ -228,25 +288,55 @@ def load_params(path: str | os.PathLike, target, *, format: str | None = None) -
     """
     path = Path(path)
     fmt = _format_of(path, format)
-    return validate_params(_read(path, fmt), target)
+    tree, recorded = _read(path, fmt)
+    variables = validate_params(tree, target)
+    if local_states is None or not _autoregressive_layers(variables):
+        return variables
+    wanted = _local_states_list(local_states, "local_states")
+    saved = recorded
+    if file_local_states is not None:
+        given = _local_states_list(file_local_states, "file_local_states")
+        if recorded is not None and given != recorded:
+            raise ValueError(
+                f"file_local_states={given} disagrees with the order {recorded} that "
+                f"{str(path)!r} records"
+            )
+        saved = given
+    if saved is None:
+        raise ValueError(
+            f"{str(path)!r} holds autoregressive parameters but does not record the order "
+            "of the local states they were saved with; pass file_local_states=[1, -1] "
+            "(NetKet >= 3.16's default Spin) or file_local_states=[-1, 1] (NetKet < 3.16, "
+            "inverted_ordering=True, nqs_explorer files from before) to load_params or "
+            "Session.load_parameters"
+        )
+    return _permute_local_state_outputs(variables, _permutation(saved, wanted))
 
 
-def reverse_local_state_order(variables) -> Any:
-    """Convert autoregressive parameters between descending and ascending local states.
+def _permutation(saved: list[float], wanted: list[float]) -> list[int]:
+    """``perm[k]``: position in ``saved`` of the local state ``wanted[k]``."""
+    if sorted(saved) != sorted(wanted):
+        raise ValueError(f"the file's local states {saved} are not those of the model {wanted}")
+    return [saved.index(v) for v in wanted]
 
-    Our spin local states are ascending (spin-1/2: ``(-1, +1)``); NetKet's ``Spin`` lists
-    them descending by default (``inverted_ordering=False``). An ARNN's last layer has one
-    output feature per local state, so a checkpoint saved with NetKet's default ordering
-    loads with the right shapes but the meaning of its outputs reversed. Reversing the
-    output features of the last ``_layers_i`` fixes that (the map is its own inverse);
-    the inputs are spin values, the same in both orderings.
+
+def _autoregressive_layers(variables) -> list[str]:
+    params = variables.get("params", variables) if isinstance(variables, Mapping) else {}
+    if not isinstance(params, Mapping):
+        return []
+    return [k for k in params if k.startswith("_layers_") and k[8:].isdigit()]
+
+
+def _permute_local_state_outputs(variables, permutation) -> Any:
+    """Reorder the outputs of an autoregressive model's last layer.
 
     Args:
         variables: ``{"params": {"_layers_0": ..., ..., "_layers_{L-1}": ...}}`` of an ARNN
             (or the ``params`` dict itself).
+        permutation: ``perm[k]`` is the old output feature that becomes feature ``k``.
 
     Returns:
-        A new tree with the last layer's ``kernel`` and ``bias`` reversed along their
+        A new tree with the last layer's ``kernel`` and ``bias`` permuted along their
         last (output-feature) axis.
 
     Raises:
@@ -254,14 +344,72 @@ def reverse_local_state_order(variables) -> Any:
     """
     wrapped = isinstance(variables, Mapping) and "params" in variables
     params = dict(variables["params"] if wrapped else variables)
-    layers = [k for k in params if k.startswith("_layers_") and k[8:].isdigit()]
+    layers = _autoregressive_layers(params)
     if not layers:
         raise ValueError(
-            "reverse_local_state_order expects ARNN parameters with '_layers_i' entries, "
-            f"got keys {sorted(params)}"
+            f"expected ARNN parameters with '_layers_i' entries, got keys {sorted(params)}"
         )
     last = max(layers, key=lambda k: int(k[8:]))
-    params[last] = {name: np.asarray(leaf)[..., ::-1] for name, leaf in params[last].items()}
+    perm = np.asarray(permutation, dtype=np.int64)
+    params[last] = {name: _permute_features(leaf, perm) for name, leaf in params[last].items()}
     if not wrapped:
         return params
     return {**variables, "params": params}
+
+
+def _permute_features(leaf, perm: np.ndarray) -> np.ndarray:
+    """Permute the output features (last axis; site-major ``N * local_size`` for dense)."""
+    arr = np.asarray(leaf)
+    size = len(perm)
+    if arr.shape[-1] % size:
+        raise ValueError(
+            f"the last layer has {arr.shape[-1]} outputs, not a multiple of {size} local states"
+        )
+    blocks = arr.reshape(*arr.shape[:-1], arr.shape[-1] // size, size)
+    return blocks[..., perm].reshape(arr.shape)
+
+
+def reverse_local_state_order(variables, local_size: int | None = None) -> Any:
+    """Convert autoregressive parameters between the two orders of the spin local states.
+
+    ``Spin(s, N)`` lists its local states from ↑ down (``[+1, -1]``, NetKet >= 3.16);
+    ``inverted_ordering=True`` (NetKet < 3.16, nqs_explorer files from before) lists them
+    from ↓ up. An ARNN's last layer has one output feature per local state, so parameters
+    trained in one order load with the right shapes but the meaning of their outputs
+    swapped. Reversing the output features of the last ``_layers_i`` converts them (the
+    map is its own inverse); the inputs are spin values, the same in both orders.
+    `load_params` does this by itself when it knows both orders.
+
+    Args:
+        variables: ``{"params": {"_layers_0": ..., ..., "_layers_{L-1}": ...}}`` of an ARNN
+            (or the ``params`` dict itself).
+        local_size: number of local states; read from the last layer when ``None``
+            (needed only for a dense last layer without bias).
+
+    Returns:
+        A new tree with the last layer's ``kernel`` and ``bias`` output features
+        reversed (for the dense layers, within each site's block of ``local_size``).
+
+    Raises:
+        ValueError: the tree has no ``_layers_i`` entries (not an ARNN).
+    """
+    params = variables.get("params", variables) if isinstance(variables, Mapping) else {}
+    layers = _autoregressive_layers(variables)
+    if not layers:
+        raise ValueError(
+            "reverse_local_state_order expects ARNN parameters with '_layers_i' entries, "
+            f"got keys {sorted(params) if isinstance(params, Mapping) else params!r}"
+        )
+    last = params[max(layers, key=lambda k: int(k[8:]))]
+    if local_size is None:
+        if "bias" in last:
+            local_size = np.shape(last["bias"])[-1]
+        elif np.ndim(last["kernel"]) > 2:  # convolutions: (..., in, local_size)
+            local_size = np.shape(last["kernel"])[-1]
+        else:
+            raise ValueError(
+                "reverse_local_state_order: a dense last layer without bias does not show "
+                "the number of local states; pass local_size"
+            )
+    size = int(local_size)
+    return _permute_local_state_outputs(variables, np.arange(size)[::-1])

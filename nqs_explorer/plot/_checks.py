@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
+#: Spin-1/2 states sorted by value (how configurations are coloured: ▼ blue −1, ▲ red +1).
 SPIN_HALF_STATES = (-1.0, 1.0)
+#: The column order of spin-1/2 conditionals when no local states are given: NetKet >= 3.16's
+#: (and ``nqs_explorer.hilbert.Spin``'s) default, ↑ first.
+SPIN_HALF_COLUMNS = (1.0, -1.0)
 
 
 def as_array(x, name: str, *, ndim: int | tuple[int, ...] | None = None) -> np.ndarray:

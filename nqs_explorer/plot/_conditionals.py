@@ -11,7 +11,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ._checks import SPIN_HALF_STATES, as_array, check_site_set, require_finite
+from ._checks import SPIN_HALF_COLUMNS, as_array, check_site_set, require_finite
 from ._configuration import FADED_BOND_COLOR, state_name
 from ._geometry import lattice_geometry, marker_diameter, set_lattice_view
 from ._lattice import draw_bonds, draw_rings, lattice_axes
@@ -48,7 +48,7 @@ def draw_conditionals(
     ax: Axes | None = None,
     *,
     receptive_field=None,
-    local_state_index: int = -1,
+    local_state_index: int | None = None,
     local_states=None,
     show_values: bool | None = None,
     title: str | None = None,
@@ -63,14 +63,17 @@ def draw_conditionals(
 
     Args:
         lattice: an ``nqs_explorer.graph.Lattice``.
-        probs: ``(N, local_size)`` conditionals of a configuration (rows: sites), or
-            ``(N,)`` probabilities of one state.
+        probs: ``(N, local_size)`` conditionals of a configuration (rows: sites; columns in
+            the order of ``local_states``), or ``(N,)`` probabilities of one state.
         site: the current site of the sampling order, ``0 <= site < N``.
         ax: axes to draw into; ``None`` creates a new figure.
         receptive_field: optional ``(N,)`` boolean mask (or indices) of the sites whose
             values can change p(σ_site | σ_<site).
-        local_state_index: which column of ``probs`` to show (default: the last, σ = +1).
-        local_states: the local state values, used for the colour-bar label.
+        local_state_index: which column of ``probs`` to show; ``None`` (default): the
+            highest local state, ↑ (σ = +1 for spin 1/2).
+        local_states: the local state of each column of ``probs``, e.g.
+            ``hilbert.local_states``; ``None`` for two columns means NetKet >= 3.16's
+            spin-1/2 order ``(+1, −1)``.
         show_values: print the probabilities in the markers (default: when they fit).
         title: axes title (``None``: names the site and the state).
 
@@ -110,7 +113,7 @@ def update_conditionals(
     site: int,
     *,
     receptive_field=None,
-    local_state_index: int = -1,
+    local_state_index: int | None = None,
     local_states=None,
     show_values: bool | None = None,
     title: str | None = None,
@@ -177,8 +180,15 @@ def _prepare(lattice, probs, site, receptive_field, local_state_index, local_sta
     if not isinstance(site, int | np.integer) or not 0 <= site < n:
         raise ValueError(f"site must be an integer in 0..{n - 1}, got {site!r}")
     site = int(site)
+    states = None if local_states is None else as_array(local_states, "local_states", ndim=1)
     if probs.ndim == 2:
         local_size = probs.shape[1]
+        if states is None and local_size == 2:
+            states = np.asarray(SPIN_HALF_COLUMNS)
+        if states is not None and states.shape != (local_size,):
+            raise ValueError(f"local_states must have {local_size} entries, got {states.shape}")
+        if local_state_index is None:
+            local_state_index = 0 if states is None else int(np.argmax(states))
         if not isinstance(local_state_index, int | np.integer) or not (
             -local_size <= local_state_index < local_size
         ):
@@ -191,14 +201,8 @@ def _prepare(lattice, probs, site, receptive_field, local_state_index, local_sta
     else:
         values, state_index, local_size = probs, None, None
     state_text = "s"
-    if local_states is not None:
-        states = as_array(local_states, "local_states", ndim=1)
-        if local_size is not None and states.shape != (local_size,):
-            raise ValueError(f"local_states must have {local_size} entries, got {states.shape}")
-        if state_index is not None:
-            state_text = state_name(float(states[state_index]))
-    elif local_size == 2:
-        state_text = state_name(SPIN_HALF_STATES[state_index])
+    if states is not None and state_index is not None:
+        state_text = state_name(float(states[state_index]))
     field = (
         None if receptive_field is None else check_site_set(receptive_field, n, "receptive_field")
     )

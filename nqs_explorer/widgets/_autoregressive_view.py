@@ -23,14 +23,20 @@ NOT_AUTOREGRESSIVE = (
 
 
 def conditionals_html(probs, site: int, sigma, fields, local_states) -> str:
-    """The current site's conditional, log p(σ) and the receptive field as text."""
-    index = np.searchsorted(np.asarray(local_states, dtype=float), sigma)
+    """The current site's conditional, log p(σ) and the receptive field as text.
+
+    ``probs`` has shape ``(N, local_size)`` with columns in the order of ``local_states``
+    (the Hilbert space's order, ``(+1, −1)`` by default for spin 1/2).
+    """
+    states = np.asarray(local_states, dtype=float)
+    sigma = np.asarray(sigma, dtype=float)
+    index = np.argmin(np.abs(sigma[:, None] - states[None, :]), axis=1)
     log_p = float(np.sum(np.log(probs[np.arange(len(sigma)), index])))
     inputs = np.flatnonzero(fields[site])
     field = ", ".join(str(j) for j in inputs) if len(inputs) else "none (the first site)"
-    row = ", ".join(f"{p:.4f}" for p in probs[site])
+    row = ", ".join(f"p(σ_i = {s:+g}) = {p:.4f}" for s, p in zip(states, probs[site]))
     return (
-        f"site i = {site}: p(σ_i | σ_&lt;i) = ({row}); σ_i = {sigma[site]:+g}<br>"
+        f"site i = {site}: {row}; σ_i = {sigma[site]:+g}<br>"
         f"receptive field of site {site}: {field}<br>"
         f"log p(σ) = Σ_i log p(σ_i | σ_&lt;i) = {log_p:.6f}"
     )
@@ -116,7 +122,10 @@ class AutoregressiveView(View):
             set_options(
                 self.state_choice,
                 [(f"σ = {s:+g}", k) for k, s in enumerate(states)],
-                self.state_choice.value if self.state_choice.value is not None else len(states) - 1,
+                # by default the up state (the highest), wherever the order puts it
+                self.state_choice.value
+                if self.state_choice.value is not None
+                else int(np.argmax(states)),
             )
         key = (setup.lattice, tuple(setup.extent), tuple(setup.pbc))
         if key != self._lattice_key:  # a new lattice: old samples and sums no longer apply
@@ -178,10 +187,11 @@ class AutoregressiveView(View):
             size=plot.samples_gallery_size(lattice, min(len(samples), SAMPLES_SHOWN)),
         )
         self.samples_figure.redraw()
-        mean_up = float(np.mean(samples == states[-1]))
+        up = float(np.max(states))
+        mean_up = float(np.mean(samples == up))
         self.samples_info.value = (
             f"{len(samples)} samples drawn by fast autoregressive sampling: mean log p = "
-            f"{np.mean(log_probs):.4f}, fraction of σ = {states[-1]:+g}: {mean_up:.3f}"
+            f"{np.mean(log_probs):.4f}, fraction of σ = {up:+g}: {mean_up:.3f}"
         )
         set_if_changed(self.sample_seed, int(self.sample_seed.value) + 1)
 

@@ -154,7 +154,7 @@ def model_script(session, sigma, parameters_path: str | None = None) -> str:
     lines = [
         HEADER,
         f"lattice = {lattice_code(setup)}",
-        "hilbert = nqx.hilbert.Spin(0.5, lattice.n_nodes)",
+        "hilbert = nqx.hilbert.Spin(0.5, lattice.n_nodes)  # local states (+1, -1), as NetKet",
         f"group = {group}"
         + (f"  # {session.group.name}, |G| = {len(session.group)}" if group else ""),
         f"module = {module_code(session)}",
@@ -174,8 +174,10 @@ def model_script(session, sigma, parameters_path: str | None = None) -> str:
     ]
     if parameters_path is not None:
         lines += [
-            "# ... replaced by the parameters saved from the explorer",
-            f"variables = nqx.models.load_params({str(parameters_path)!r}, variables)",
+            "# ... replaced by the parameters saved from the explorer (autoregressive outputs",
+            "# are put in the order of hilbert.local_states)",
+            f"variables = nqx.models.load_params({str(parameters_path)!r}, variables, "
+            "local_states=hilbert.local_states)",
         ]
     values = ", ".join(f"{v:g}" for v in np.asarray(sigma, dtype=float))
     lines += [

@@ -178,3 +178,30 @@ def test_exact_state_reports_progress_per_chunk(monkeypatch):
     exact = session.exact_state(progress=lambda done, total: calls.append((done, total)))
     assert calls == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
     np.testing.assert_allclose(exact.probabilities.sum(), 1.0, rtol=1e-12)
+
+
+def test_conditionals_columns_and_checkpoints_follow_the_local_state_order(tmp_path):
+    """Columns of the conditionals are ``hilbert.local_states`` = (+1, -1); a file saved in
+    the old order (-1, +1) loads with its outputs swapped back when the order is given."""
+    from flax import serialization
+
+    session = Session(SQUARE4)
+    assert session.hilbert.local_states.tolist() == [1.0, -1.0]
+    sigma = session.random_configurations(1, seed=4)[0]
+    probs = session.conditionals(sigma)
+    log_p = np.log(probs[np.arange(16), np.where(sigma > 0, 0, 1)]).sum()
+    np.testing.assert_allclose(log_p, 2 * session.log_psi(sigma).real, rtol=0, atol=1e-12)
+    # our own file records the order and loads back unchanged
+    session.save_parameters(tmp_path / "p.msgpack")
+    other = Session(SQUARE4.replace(seed=1))
+    other.load_parameters(tmp_path / "p.msgpack")
+    np.testing.assert_allclose(other.conditionals(sigma), probs, rtol=0, atol=0)
+    # a foreign file (no record) in the old order: refused without the order, then converted
+    from nqs_explorer.models import reverse_local_state_order
+
+    old = reverse_local_state_order(session.variables)
+    (tmp_path / "old.msgpack").write_bytes(serialization.msgpack_serialize(old))
+    with pytest.raises(ValueError, match="does not record the order"):
+        other.load_parameters(tmp_path / "old.msgpack")
+    other.load_parameters(tmp_path / "old.msgpack", file_local_states=[-1, 1])
+    np.testing.assert_allclose(other.conditionals(sigma), probs, rtol=0, atol=1e-15)

@@ -335,6 +335,12 @@ BAD_FIELDS = [
     (models.ARNNDense, Spin(0.5, 4), {"features": 0}, "features must be a positive integer"),
     (models.ARNNDense, Spin(0.5, 4), {"layers": 0}, "layers must be a positive integer"),
     (models.ARNNDense, Spin(0.5, 4), {"machine_pow": 0}, "machine_pow must be a positive integer"),
+    (
+        models.FastARNNConv1D,
+        Spin(0.5, 4, total_sz=0),
+        {"kernel_size": 2},
+        r"need an unconstrained Hilbert space .* total_sz=0",
+    ),
 ]
 
 
@@ -385,3 +391,39 @@ def test_configuration_of_the_wrong_length():
             model.apply(variables, jnp.ones((2, 4)), **kwargs)
     with pytest.raises(ValueError, match=r"got \(\)"):
         model.apply(variables, jnp.ones(()))
+
+
+@pytest.mark.parametrize(
+    ("cls", "s", "extra"),
+    [
+        (models.FastARNNConv1D, 0.5, {"kernel_size": 2}),
+        (models.FastARNNConv1D, 1, {"kernel_size": 2}),
+        (models.ARNNDense, 1, {}),
+    ],
+    ids=["FastARNNConv1D-s=1/2", "FastARNNConv1D-s=1", "ARNNDense-s=1"],
+)
+def test_conditionals_follow_the_hilbert_order(cls, s, extra):
+    """The columns of the conditionals are in ``hilbert.local_states`` order: the same
+    parameters with the last layer reversed give the reversed columns in the other order."""
+    kwargs = {"layers": 2, "features": 3, **extra}
+    new = cls(hilbert=Spin(s, 4), **kwargs)
+    old = cls(hilbert=Spin(s, 4, inverted_ordering=True), **kwargs)
+    variables = random_variables(new, 4, rng=5, scale=0.5)
+    reversed_variables = models.reverse_local_state_order(variables)
+    x = Spin(s, 4).all_states()
+
+    @jax.jit
+    def run(v, rv):
+        return (
+            new.apply(v, x, method=new.conditionals),
+            old.apply(rv, x, method=old.conditionals),
+            new.apply(v, x),
+            old.apply(rv, x),
+        )
+
+    p_new, p_old, log_new, log_old = run(variables, reversed_variables)
+    np.testing.assert_allclose(p_new, p_old[..., ::-1], rtol=0, atol=1e-14)
+    np.testing.assert_allclose(log_new, log_old, rtol=0, atol=1e-13)
+    # column 0 of the default order is the probability of the highest state (↑)
+    up = new.hilbert.local_states[0]
+    assert up == 2 * s

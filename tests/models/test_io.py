@@ -180,3 +180,92 @@ def test_unknown_suffix_and_format(tmp_path, rbm_file):
     np.testing.assert_array_equal(
         restored["params"]["visible_bias"], variables["params"]["visible_bias"]
     )
+
+
+# ----------------------------------------------------------------------------- local-state order
+
+
+def _arnn(inverted=False):
+    hilbert = nqx.hilbert.Spin(0.5, 4, inverted_ordering=inverted)
+    return nqx.models.ARNNDense(hilbert=hilbert, layers=2, features=3)
+
+
+@pytest.mark.parametrize("fmt", ["msgpack", "json"])
+def test_saved_order_is_recorded_and_converted(fmt, tmp_path):
+    old, new = _arnn(inverted=True), _arnn()
+    variables = random_variables(old, 4, rng=1, scale=0.5)
+    path = save_params(tmp_path / f"a.{fmt}", variables, local_states=old.hilbert.local_states)
+    # loaded into the other order: the last layer's outputs are reversed per site
+    loaded = load_params(path, variables, local_states=new.hilbert.local_states)
+    kernel = variables["params"]["_layers_1"]["kernel"]
+    np.testing.assert_array_equal(
+        loaded["params"]["_layers_1"]["kernel"],
+        kernel.reshape(12, 4, 2)[..., ::-1].reshape(12, 8),
+    )
+    np.testing.assert_array_equal(
+        loaded["params"]["_layers_1"]["bias"], variables["params"]["_layers_1"]["bias"][..., ::-1]
+    )
+    np.testing.assert_array_equal(
+        loaded["params"]["_layers_0"]["kernel"], variables["params"]["_layers_0"]["kernel"]
+    )
+    x = new.hilbert.all_states()
+    np.testing.assert_allclose(new.apply(loaded, x), old.apply(variables, x), rtol=0, atol=1e-13)
+    # into the same order, or with no order given: unchanged
+    for local_states in (old.hilbert.local_states, None):
+        same = load_params(path, variables, local_states=local_states)
+        np.testing.assert_array_equal(
+            same["params"]["_layers_1"]["bias"], variables["params"]["_layers_1"]["bias"]
+        )
+    # an explicit order must agree with the record
+    with pytest.raises(ValueError, match=r"file_local_states=\[1\.0, -1\.0\] disagrees"):
+        load_params(path, variables, local_states=[1, -1], file_local_states=[1, -1])
+
+
+def test_legacy_json_files_have_the_old_order(tmp_path):
+    model = _arnn()
+    variables = random_variables(model, 4, rng=2)
+    path = save_params(tmp_path / "legacy.json", variables)  # no order: as before
+    assert "local_states" not in json.loads(path.read_text())
+    loaded = load_params(path, variables, local_states=model.hilbert.local_states)
+    np.testing.assert_array_equal(
+        loaded["params"]["_layers_1"]["bias"], variables["params"]["_layers_1"]["bias"][..., ::-1]
+    )
+
+
+def test_unrecorded_msgpack_needs_the_order(tmp_path):
+    model = _arnn()
+    variables = random_variables(model, 4, rng=3)
+    path = save_params(tmp_path / "bare.msgpack", variables)
+    with pytest.raises(
+        ValueError, match=r"does not record the order .* file_local_states=\[1, -1\]"
+    ):
+        load_params(path, variables, local_states=model.hilbert.local_states)
+    loaded = load_params(
+        path, variables, local_states=model.hilbert.local_states, file_local_states=[1, -1]
+    )
+    np.testing.assert_array_equal(
+        loaded["params"]["_layers_1"]["bias"], variables["params"]["_layers_1"]["bias"]
+    )
+    # without an order, or for a model that is not autoregressive, nothing is needed
+    load_params(path, variables)
+    rbm = RBM()
+    rbm_variables = random_variables(rbm, 4, rng=3)
+    save_params(tmp_path / "rbm.msgpack", rbm_variables)
+    load_params(tmp_path / "rbm.msgpack", rbm_variables, local_states=[1, -1])
+
+
+def test_msgpack_with_order_keeps_netkets_layout(tmp_path):
+    variables = random_variables(_arnn(), 4, rng=4)
+    path = save_params(tmp_path / "a.msgpack", variables, local_states=[1, -1])
+    content = serialization.msgpack_restore(path.read_bytes())
+    assert set(content) == {"variables", "nqs_explorer"}
+    assert list(content["nqs_explorer"]["local_states"]) == [1.0, -1.0]
+
+
+def test_bad_orders(tmp_path):
+    variables = random_variables(_arnn(), 4, rng=5)
+    path = save_params(tmp_path / "a.json", variables, local_states=[1, -1])
+    with pytest.raises(ValueError, match="are not those of the model"):
+        load_params(path, variables, local_states=[2, 0, -2])
+    with pytest.raises(ValueError, match="must be distinct"):
+        save_params(tmp_path / "b.json", variables, local_states=[1, 1])

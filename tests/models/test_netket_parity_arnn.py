@@ -1,8 +1,8 @@
 """Autoregressive models against NetKet on transplanted parameters (needs the netket extra).
 
-Our spin local states are ascending (-1, +1), as NetKet's ``Spin(..., inverted_ordering=True)``;
-NetKet >= 3.16 defaults to descending states, which reverses the meaning of the last
-layer's output features, so the NetKet models here use ``inverted_ordering=True``.
+Our ``Spin`` has NetKet >= 3.16's local-state order (``[+1, -1]``), so the NetKet models
+here use NetKet's default ``Spin`` and the same parameters give the same numbers; the old
+order (``inverted_ordering=True`` on both sides) is checked too.
 """
 
 import tempfile
@@ -37,12 +37,15 @@ SPINS = [
 ]
 
 
-def _pair(name, n_sites, extra, s, param_dtype, features=4):
+def _pair(name, n_sites, extra, s, param_dtype, features=4, inverted=False):
     kwargs = {"layers": 3, "features": features, "param_dtype": param_dtype, **extra}
-    theirs = getattr(nk.models, name)(
-        hilbert=nk.hilbert.Spin(s, n_sites, inverted_ordering=True), **kwargs
-    )
-    ours = getattr(models, name)(hilbert=Spin(s, n_sites), **kwargs)
+    if inverted:
+        hilbert_nk = nk.hilbert.Spin(s, n_sites, inverted_ordering=True)
+        hilbert = Spin(s, n_sites, inverted_ordering=True)
+    else:  # both defaults
+        hilbert_nk, hilbert = nk.hilbert.Spin(s, n_sites), Spin(s, n_sites)
+    theirs = getattr(nk.models, name)(hilbert=hilbert_nk, **kwargs)
+    ours = getattr(models, name)(hilbert=hilbert, **kwargs)
     return theirs, ours
 
 
@@ -65,7 +68,23 @@ PARITY_CASES = [
 
 @pytest.mark.parametrize(("name", "n_sites", "extra", "s", "param_dtype"), PARITY_CASES)
 def test_log_psi_and_conditionals_match_netket(name, n_sites, extra, s, param_dtype):
-    theirs, ours = _pair(name, n_sites, extra, s, param_dtype)
+    _check_parity(name, n_sites, extra, s, param_dtype, inverted=False)
+
+
+@pytest.mark.parametrize(
+    ("name", "n_sites", "extra", "s", "param_dtype"),
+    [
+        ("ARNNDense", 6, {}, 0.5, jnp.float64),
+        ("FastARNNConv2D", 16, {"kernel_size": (3, 3)}, 1, jnp.complex128),
+    ],
+    ids=["ARNNDense-spin1/2-real", "FastARNNConv2D-spin1-complex"],
+)
+def test_inverted_ordering_matches_netket_too(name, n_sites, extra, s, param_dtype):
+    _check_parity(name, n_sites, extra, s, param_dtype, inverted=True)
+
+
+def _check_parity(name, n_sites, extra, s, param_dtype, inverted):
+    theirs, ours = _pair(name, n_sites, extra, s, param_dtype, inverted=inverted)
     params = _random_params(theirs, n_sites)
     # Identical parameter trees: the NetKet tree is used as it is.
     our_shapes = jax.eval_shape(ours.init, jax.random.PRNGKey(0), jnp.ones((1, n_sites)))
@@ -217,10 +236,10 @@ def test_netket_checkpoint_loads_and_gives_the_same_log_psi():
     )
 
 
-def test_checkpoint_with_netket_default_spin_ordering_converts():
-    """NetKet's default Spin is descending: reversing the last layer's outputs converts."""
+def test_checkpoint_of_netket_before_3_16_converts(tmp_path):
+    """A NetKet < 3.16 ARNN (``[-1, +1]``) loads into our default Spin with the order given."""
     kwargs = {"layers": 2, "features": 3, "kernel_size": (2, 2), "param_dtype": jnp.float64}
-    theirs = nk.models.ARNNConv2D(hilbert=nk.hilbert.Spin(0.5, 9), **kwargs)
+    theirs = nk.models.ARNNConv2D(hilbert=nk.hilbert.Spin(0.5, 9, inverted_ordering=True), **kwargs)
     ours = models.ARNNConv2D(hilbert=Spin(0.5, 9), **kwargs)
     params = _random_params(theirs, 9, seed=3)
     x = np.array(nk.hilbert.Spin(0.5, 9).all_states())
@@ -233,3 +252,13 @@ def test_checkpoint_with_netket_default_spin_ordering_converts():
     np.testing.assert_array_equal(twice["_layers_1"]["kernel"], params["_layers_1"]["kernel"])
     with pytest.raises(ValueError, match="_layers_i"):
         models.reverse_local_state_order({"params": {"Dense": {}}})
+    # the same through load_params: a NetKet file records no order, so it is given
+    path = tmp_path / "old.mpack"
+    path.write_bytes(serialization.msgpack_serialize({"params": params}))
+    target = jax.eval_shape(ours.init, jax.random.PRNGKey(0), jnp.ones((1, 9)))
+    with pytest.raises(ValueError, match="does not record the order"):
+        models.load_params(path, target, local_states=ours.hilbert.local_states)
+    loaded = models.load_params(
+        path, target, local_states=ours.hilbert.local_states, file_local_states=[-1, 1]
+    )
+    np.testing.assert_allclose(ours.apply(loaded, x), expected, rtol=1e-12, atol=1e-12)

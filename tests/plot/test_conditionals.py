@@ -26,7 +26,8 @@ def test_sites_are_coloured_by_probability_and_faded_after_the_current_one(name,
     fig = draw_conditionals(lattice, probs, site, receptive_field=field)
     sites = one(fig, "sites")
     np.testing.assert_allclose(sites.get_offsets(), plane(lattice.positions))
-    expected = mpl.colormaps["cividis"](probs[:, 1])
+    # no local states given: NetKet's spin-1/2 order (+1, −1); the default shows ↑ = column 0
+    expected = mpl.colormaps["cividis"](probs[:, 0])
     expected[site + 1 :, 3] = UNSAMPLED_ALPHA
     np.testing.assert_allclose(sites.get_facecolors(), expected)
     np.testing.assert_allclose(
@@ -56,6 +57,27 @@ def test_other_local_state_and_one_dimensional_probabilities(rng):
         one(fig, "sites").get_facecolors()[:, :3], mpl.colormaps["cividis"](probs[:, 1])[:, :3]
     )
     np.testing.assert_allclose(one(fig, "receptive-field").get_offsets(), [[5.0, 0.0]])
+
+
+@pytest.mark.parametrize("s", [0.5, 1], ids=["s=1/2", "s=1"])
+def test_default_state_is_up_in_both_orderings(s, rng):
+    """The same conditionals in either column order draw the same map of p(σ_i = ↑)."""
+    lattice = make_lattice("Chain-pbc")
+    two_s = round(2 * s)
+    descending = np.arange(two_s, -two_s - 1, -2, dtype=float)
+    probs = _conditionals(rng, 7, local_size=two_s + 1)
+    new = draw_conditionals(lattice, probs, 3, local_states=descending)
+    old = draw_conditionals(lattice, probs[:, ::-1], 3, local_states=descending[::-1])
+    np.testing.assert_allclose(
+        one(new, "sites").get_facecolors(), one(old, "sites").get_facecolors()
+    )
+    up = "+1" if s == 0.5 else "+2"
+    for fig in (new, old):
+        assert f"p(σ_i = {up} | σ_<i)" in fig.axes[0].get_title()
+        colorbar = fig.axes[0].child_axes[0]
+        assert colorbar.get_ylabel() == f"p(σ_i = {up} | σ_<i)"
+    expected = mpl.colormaps["cividis"](probs[:, 0])
+    np.testing.assert_allclose(one(new, "sites").get_facecolors()[:4, :3], expected[:4, :3])
 
 
 def test_bad_conditionals_are_refused(rng):
@@ -122,4 +144,4 @@ def test_update_conditionals_in_place_draws_what_a_fresh_drawing_draws(rng):
         assert ax.child_axes == colorbar  # the colour bar stays, nothing accumulates
         assert len([c for c in ax.collections if c.get_gid() == "sites"]) == 1
     with pytest.raises(ValueError, match="no colour bar"):
-        update_conditionals(ax, lattice, probs, 0, local_state_index=0)
+        update_conditionals(ax, lattice, probs, 0, local_state_index=1)

@@ -39,6 +39,23 @@ def test_spins_sit_on_the_lattice_with_their_colours(any_lattice, rng):
     assert [t.get_text() for t in legend.get_texts()] == ["σ = −1", "σ = +1"]
 
 
+@pytest.mark.parametrize(
+    "local_states", [[1.0, -1.0], [-1.0, 1.0]], ids=["new-ordering", "inverted-ordering"]
+)
+def test_up_is_up_in_both_orderings(local_states):
+    """+1 is ↑ (vermillion ▲, legend "σ = +1" with ▲) whichever order the Hilbert space has."""
+    lattice = make_lattice("Chain-obc")
+    sigma = np.array([1.0, -1.0, 1.0, 1.0, -1.0, -1.0, 1.0])
+    fig = draw_configuration(lattice, sigma, local_states=local_states, legend=True)
+    _assert_spins(one(fig, "sites"), sigma)
+    handles = fig.axes[0].get_legend().legend_handles
+    by_label = {h.get_label(): h for h in handles}
+    assert set(by_label) == {"σ = +1", "σ = −1"}
+    assert by_label["σ = +1"].get_marker() == "^"
+    np.testing.assert_allclose(to_rgba(by_label["σ = +1"].get_markerfacecolor()), to_rgba(UP_COLOR))
+    assert by_label["σ = −1"].get_marker() == "v"
+
+
 def test_all_up_is_still_drawn_as_spin_half():
     lattice = make_lattice("Square-obc")
     fig = draw_configuration(lattice, np.ones(lattice.n_nodes), legend=True)

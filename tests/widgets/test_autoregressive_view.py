@@ -41,12 +41,25 @@ def test_conditional_map_follows_the_slider(ar_state):
                 ring.get_offsets(), ar_state.session.lattice.positions[fields[site]]
             )
         details = text_of(view.details.value)
+        # columns in the Hilbert order: (+1, -1)
         assert (
-            f"site i = {site}: p(σ_i | σ_<i) = ({probs[site, 0]:.4f}, {probs[site, 1]:.4f})"
-            in details
+            f"site i = {site}: p(σ_i = +1) = {probs[site, 0]:.4f}, "
+            f"p(σ_i = -1) = {probs[site, 1]:.4f}" in details
         )
     assert compute.compile_count() == before
     assert len(view.conditionals_figure.figure.axes) == 1  # redrawn in place, no growth
+
+
+def test_state_choice_starts_at_up_and_samples_count_up(ar_state):
+    view = AutoregressiveView(ar_state)
+    assert ar_state.local_states.tolist() == [1.0, -1.0]
+    assert view.state_choice.value == 0
+    assert view.state_choice.label == "σ = +1"
+    assert "p(σ_i = +1 | σ_<i)" in view.conditionals_figure.figure.axes[0].get_title()
+    view.n_samples.value = 40
+    view.draw.click()
+    samples, _ = ar_state.session.sample(40, 0)
+    assert f"fraction of σ = +1: {np.mean(samples == 1):.3f}" in text_of(view.samples_info.value)
 
 
 def test_log_probability_of_the_configuration(ar_state):
@@ -61,7 +74,9 @@ def test_clicking_elsewhere_updates_the_conditionals(ar_state):
     view.site.value = 5
     ar_state.flip_site(0)
     probs = ar_state.session.conditionals(ar_state.configuration)
-    assert f"({probs[5, 0]:.4f}, {probs[5, 1]:.4f})" in view.details.value
+    assert f"p(σ_i = +1) = {probs[5, 0]:.4f}, p(σ_i = -1) = {probs[5, 1]:.4f}" in (
+        view.details.value
+    )
 
 
 def test_samples_and_exact_normalization(ar_state):
@@ -103,6 +118,6 @@ def test_slider_steps_blit_the_same_pixels_as_a_full_render(ar_state):
         live.canvas.draw()
         np.testing.assert_array_equal(blitted, np.asarray(live.canvas.get_renderer().buffer_rgba()))
     assert (live.draws, live.blits) == (draws, 3)
-    view.state_choice.value = 0  # another local state: a new colour bar, a full render
+    view.state_choice.value = 1  # another local state: a new colour bar, a full render
     assert live.draws == draws + 1
     assert "p(σ_i = −1 | σ_<i)" in live.figure.axes[0].get_title()

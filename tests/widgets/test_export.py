@@ -185,3 +185,22 @@ def test_uploads(state):
     )
     assert state.setup.lattice == "Chain"
     assert state.configuration.shape == (5,)
+
+
+def test_autoregressive_parameters_round_trip_with_their_order(ar_state, tmp_path):
+    """The saved file records the local-state order; the exported code loads it back."""
+    panel = ExportPanel(ar_state)
+    path = tmp_path / "ar.json"
+    panel.params_path.value = str(path)
+    saved = ar_state.session.variables
+    panel.save_params.click()
+    assert json.loads(path.read_text())["local_states"] == [1.0, -1.0]
+    ar_state.update("model", seed=5)
+    panel.load_params.click()
+    assert ar_state.messages == {}
+    last = max(k for k in saved["params"] if k.startswith("_layers_"))
+    np.testing.assert_array_equal(
+        ar_state.session.variables["params"][last]["bias"], saved["params"][last]["bias"]
+    )
+    assert "local_states=hilbert.local_states" in panel.code.value
+    assert_same_model(panel.code.value, ar_state)
