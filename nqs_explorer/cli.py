@@ -2,14 +2,20 @@
 
 ``nqs-explorer`` (or ``nqs-explorer lab``) writes the explorer notebook into a writable folder
 (the current directory's ``nqs_explorer_notebooks/`` by default) and opens JupyterLab on it; it
-works from an installed package, not only from a clone. ``nqs-explorer render`` draws the views
-of one setup into PNG files and a static HTML report, without a browser.
+works from an installed package, not only from a clone. ``nqs-explorer app`` serves the same
+notebook with Voilà (app mode: the notebook runs on open, no code shown).
+``nqs-explorer render`` draws the views of one setup into PNG files and a static HTML report,
+without a browser.
+
+Options the console script does not know are passed on to JupyterLab or Voilà, and a command
+line that starts with an option (``nqs-explorer --no-browser --port 8899``) means ``lab``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -68,8 +74,31 @@ def write_explorer_notebook(folder: Path) -> Path:
     return path
 
 
-def lab_command(folder: Path, port: int | None, no_browser: bool) -> list[str]:
-    """The JupyterLab command line that opens the explorer notebook in ``folder``."""
+SUBCOMMANDS = ("lab", "app", "render")
+
+ROOT_NOTE = (
+    "nqs-explorer: running as root; passing --allow-root to Jupyter (it refuses root "
+    "otherwise). Prefer an ordinary user account outside containers."
+)
+
+
+def running_as_root() -> bool:
+    """Whether this process runs as root (Jupyter's server refuses that by default)."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def lab_command(
+    folder: Path,
+    port: int | None,
+    no_browser: bool,
+    extra: tuple[str, ...] = (),
+    *,
+    allow_root: bool = False,
+) -> list[str]:
+    """The JupyterLab command line that opens the explorer notebook in ``folder``.
+
+    ``extra`` options are passed on to JupyterLab unchanged.
+    """
     cmd = [
         sys.executable,
         "-m",
@@ -81,19 +110,43 @@ def lab_command(folder: Path, port: int | None, no_browser: bool) -> list[str]:
         cmd.append(f"--port={port}")
     if no_browser:
         cmd.append("--no-browser")
-    return cmd
+    if allow_root and "--allow-root" not in extra:
+        cmd.append("--allow-root")
+    return [*cmd, *extra]
+
+
+def app_command(
+    notebook: Path, port: int | None, no_browser: bool, extra: tuple[str, ...] = ()
+) -> list[str]:
+    """The Voilà command line that serves ``notebook`` as an app (outputs only).
+
+    ``extra`` options are passed on to Voilà unchanged.
+    """
+    cmd = [sys.executable, "-m", "voila", str(notebook)]
+    if port is not None:
+        cmd.append(f"--port={port}")
+    if no_browser:
+        cmd.append("--no-browser")
+    return [*cmd, *extra]
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nqs-explorer", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command")
-    lab = sub.add_parser("lab", help="open JupyterLab on the explorer notebook (default)")
-    lab.add_argument("--dir", type=Path, default=Path("nqs_explorer_notebooks"))
-    lab.add_argument("--port", type=int, default=None)
-    lab.add_argument("--no-browser", action="store_true")
-    lab.add_argument(
-        "--print-command", action="store_true", help="print the command, do not run it"
+    lab = sub.add_parser(
+        "lab",
+        help="open JupyterLab on the explorer notebook (default; other options go to Jupyter)",
     )
+    app = sub.add_parser(
+        "app", help="serve the explorer with Voilà, as an app (other options go to Voilà)"
+    )
+    for server in (lab, app):
+        server.add_argument("--dir", type=Path, default=Path("nqs_explorer_notebooks"))
+        server.add_argument("--port", type=int, default=None)
+        server.add_argument("--no-browser", action="store_true")
+        server.add_argument(
+            "--print-command", action="store_true", help="print the command, do not run it"
+        )
 
     render = sub.add_parser("render", help="render the views of one setup to PNG files and HTML")
     render.add_argument("--setup", type=Path, help="a setup JSON file saved by the explorer")
@@ -118,7 +171,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``nqs-explorer`` console script."""
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help")):
+        argv = ["lab", *argv]
+    parser = _parser()
+    if argv[0] in ("lab", "app"):
+        args, extra = parser.parse_known_args(argv)
+    else:
+        args, extra = parser.parse_args(argv), []
     if args.command == "render":
         from ._report import render_report, setup_from_args
 
@@ -131,13 +191,21 @@ def main(argv: list[str] | None = None) -> int:
         print(index)
         return 0
 
-    folder = getattr(args, "dir", Path("nqs_explorer_notebooks")).resolve()
+    folder = args.dir.resolve()
     path = write_explorer_notebook(folder)
-    cmd = lab_command(folder, getattr(args, "port", None), getattr(args, "no_browser", False))
-    if getattr(args, "print_command", False):
+    if args.command == "app":
+        cmd = app_command(path, args.port, args.no_browser, tuple(extra))
+        what = "Voilà (app mode)"
+    else:
+        root = running_as_root()
+        cmd = lab_command(folder, args.port, args.no_browser, tuple(extra), allow_root=root)
+        what = "JupyterLab"
+        if root and not args.print_command:
+            print(ROOT_NOTE, file=sys.stderr)
+    if args.print_command:
         print(" ".join(cmd))
         return 0
-    print(f"Opening {path} in JupyterLab")
+    print(f"Opening {path} in {what}")
     return subprocess.call(cmd)
 
 
