@@ -18,6 +18,7 @@ from ._lattice_picker import LatticePicker
 from ._model_builder import ModelBuilder
 from ._orbit_view import OrbitView
 from ._parameter_table import ParameterTable
+from ._spectrum_view import SpectrumView
 from ._state import AppState
 from ._status import StatusLine
 from ._view import STALE_STYLE, View
@@ -60,6 +61,7 @@ TABS = (
     "Model",
     "Orbit",
     "Autoregressive",
+    "Spectrum",
     "Parameters",
     "Checks",
     "Export",
@@ -97,8 +99,8 @@ class Explorer:
 
     Attributes:
         state: the :class:`AppState` every view observes.
-        lattice, group, character, model, orbit, autoregressive, parameters, checks,
-        export, status: the views (all of them exist, shown or not).
+        lattice, group, character, model, orbit, autoregressive, spectrum, parameters,
+        checks, export, status: the views (all of them exist, shown or not).
         shown_builders, shown_views: the pickers and the views that have a tab.
         root: the top-level widget.
 
@@ -131,6 +133,7 @@ class Explorer:
         self.model = ModelBuilder(state)
         self.orbit = OrbitView(state)
         self.autoregressive = AutoregressiveView(state)
+        self.spectrum = SpectrumView(state)
         self.parameters = ParameterTable(state)
         self.checks = ChecksPanel(state)
         self.export = ExportPanel(state)
@@ -178,7 +181,14 @@ class Explorer:
 
     @property
     def main_views(self) -> tuple[View, ...]:
-        return (self.orbit, self.autoregressive, self.parameters, self.checks, self.export)
+        return (
+            self.orbit,
+            self.autoregressive,
+            self.spectrum,
+            self.parameters,
+            self.checks,
+            self.export,
+        )
 
     def _on_tab(self, change) -> None:
         selected = change["new"]

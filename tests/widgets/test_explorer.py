@@ -54,7 +54,14 @@ def test_explorer_displays_its_root_widget(app):
     assert view["model_id"] == app.root.model_id
     assert repr(app) == "Explorer(Session(Square[3, 3], T(3x3), character None, RBM, seed 0))"
     assert not any(isinstance(w, widgets.Output) for w in descendants(app.root))
-    assert list(app.views.titles) == ["Orbit", "Autoregressive", "Parameters", "Checks", "Export"]
+    assert list(app.views.titles) == [
+        "Orbit",
+        "Autoregressive",
+        "Spectrum",
+        "Parameters",
+        "Checks",
+        "Export",
+    ]
 
 
 @pytest.mark.parametrize("view_class", VIEWS, ids=lambda c: c.__name__)
@@ -85,7 +92,7 @@ def test_hidden_views_catch_up_when_shown(app):
     draws = app.parameters.figure.draws
     app.state.update("model", hyperparameters={"alpha": 2})
     assert app.parameters.figure.draws == draws  # hidden: nothing computed or drawn
-    app.views.selected_index = 2
+    app.views.selected_index = app.shown_views.index(app.parameters)
     assert app.parameters.figure.draws == draws + 1
     assert "(9, 18)" in app.parameters.table.value
     app.views.selected_index = 0
