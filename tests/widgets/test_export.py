@@ -46,7 +46,7 @@ def assert_same_model(code: str, state: AppState) -> None:
         return
     # the Hamiltonian: the same operator, and its spectrum per sector printed
     H = namespace["H"]
-    assert H == session.hamiltonian
+    assert session.hamiltonian == H
     np.testing.assert_allclose(H.to_dense(), session.hamiltonian.to_dense(), atol=1e-14)
     assert "SectorSpectrum(" in namespace["printed"]
     assert repr(session.spectrum()) in namespace["printed"]
