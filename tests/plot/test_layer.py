@@ -55,6 +55,7 @@ def test_public_names():
         "draw_conditionals",
         "draw_configuration",
         "draw_lattice",
+        "draw_level_diagram",
         "draw_orbit_gallery",
         "draw_parameter_heatmap",
         "draw_parameter_histogram",
