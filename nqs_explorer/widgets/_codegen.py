@@ -205,8 +205,9 @@ def hamiltonian_code(setup) -> str | None:
 
 
 def hamiltonian_lines(setup) -> list[str]:
-    """Script lines building ``H`` and printing its spectrum per sector (none without a
-    Hamiltonian); without a group, the identity group gives the full-space levels."""
+    """Script lines building ``H`` and printing ``spectrum``, its lowest energy per sector
+    (none without a Hamiltonian); without a group, the identity group gives the full-space
+    levels."""
     code = hamiltonian_code(setup)
     if code is None:
         return []
@@ -218,6 +219,7 @@ def hamiltonian_lines(setup) -> list[str]:
     return [
         "# the Hamiltonian and its lowest energy in every irrep of the group",
         f"H = {code}",
-        f"print(nqx.exact.sector_spectrum(H, {sectors}, total_sz={setup.total_sz!r}))",
+        f"spectrum = nqx.exact.sector_spectrum(H, {sectors}, total_sz={setup.total_sz!r})",
+        "print(spectrum)",
         "",
     ]

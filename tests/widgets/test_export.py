@@ -49,7 +49,10 @@ def assert_same_model(code: str, state: AppState) -> None:
     assert session.hamiltonian == H
     np.testing.assert_allclose(H.to_dense(), session.hamiltonian.to_dense(), atol=1e-14)
     assert "SectorSpectrum(" in namespace["printed"]
-    assert repr(session.spectrum()) in namespace["printed"]
+    spectrum, ours = namespace["spectrum"], session.spectrum()
+    assert repr(spectrum) in namespace["printed"]
+    assert spectrum.labels == ours.labels
+    np.testing.assert_allclose(spectrum.ground_energies, ours.ground_energies, atol=1e-9)
 
 
 CASES = {
