@@ -104,6 +104,28 @@ def setup_from_args(args: argparse.Namespace) -> compute.Setup:
         changes["symmetrize"] = True
     if getattr(args, "seed", None) is not None:
         changes["seed"] = int(args.seed)
+    if getattr(args, "hamiltonian", None) is not None:
+        options = {("none" if h is None else h): h for h in compute.HAMILTONIANS}
+        changes["hamiltonian"] = options[_choose("--hamiltonian", args.hamiltonian, options)]
+    if getattr(args, "couplings", None) is not None:
+        try:
+            couplings = json.loads(args.couplings)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"--couplings: not valid JSON ({err})") from None
+        if not isinstance(couplings, dict):
+            raise ValueError(f"--couplings: expected a JSON object, got {args.couplings!r}")
+        changes["couplings"] = couplings
+    if getattr(args, "total_sz", None) is not None:
+        text = str(args.total_sz).strip()
+        if text.lower() == "none":
+            changes["total_sz"] = None
+        else:
+            try:
+                changes["total_sz"] = float(text)
+            except ValueError:
+                raise ValueError(
+                    f"--total-sz: expected a number such as 0 or 0.5 (or none), got {text!r}"
+                ) from None
     return base.change(**changes)
 
 
@@ -227,6 +249,47 @@ def _autoregressive_section(session, out: Path) -> _Section:
     return section
 
 
+def _spectrum_section(session, out: Path) -> _Section | None:
+    """The level diagram (``spectrum.png``) and the table of sector energies."""
+    setup = session.setup
+    if setup.hamiltonian is None:
+        return None
+    title = "Spectrum"
+    try:
+        table = session.spectrum()
+    except ValueError as err:
+        return _Section(title, f"<p>Spectrum not available: {html.escape(str(err))}</p>")
+    try:
+        energy = session.model_energy()
+        energy_text = energy.text
+    except ValueError as err:
+        energy, energy_text = None, f"not available: {err}"
+    highlight = None
+    if session.group is not None:
+        highlight = 0 if setup.character_id is None else int(setup.character_id)
+    fig = plot.draw_level_diagram(
+        table,
+        highlight=highlight,
+        model_energy=None if energy is None or energy.forced_zero else energy.energy,
+    )
+    rows = "".join(
+        f'<tr class="sector"><td>{i}</td><td>{html.escape(r.label)}</td><td>{r.irrep_dim}</td>'
+        f"<td>{r.dim}</td><td>{', '.join(f'{e:.8f}' for e in r.energies)}</td></tr>"
+        for i, r in enumerate(table)
+    )
+    couplings = compute.resolve_couplings(setup.hamiltonian, dict(setup.couplings))
+    text = (
+        f"<p>{html.escape(setup.hamiltonian)} "
+        f"{html.escape(', '.join(f'{k} = {v:g}' for k, v in couplings.items()))}"
+        + ("" if setup.total_sz is None else f", total Sz = {setup.total_sz:g}")
+        + f" · <b>E₀ = {table.ground_energy:.8f}</b> in {html.escape(table.ground_sector.label)}"
+        + f" · model ⟨ψ|H|ψ⟩/⟨ψ|ψ⟩ = {html.escape(energy_text)}</p>"
+        '<table id="spectrum-table"><tr><th>#</th><th>irrep</th><th>d</th><th>dim</th>'
+        f"<th>lowest energies</th></tr>{rows}</table>"
+    )
+    return _Section(title, text, [(_save(fig, out, "spectrum.png"), "lowest energy per sector")])
+
+
 def _checks_section(session) -> _Section:
     return _Section("Checks", check_results_html(session.checks()))
 
@@ -276,7 +339,8 @@ def render_report(setup: compute.Setup, out_dir) -> Path:
     Files: ``lattice.png``; with a group ``characters.png`` and ``orbit.png`` (of a random
     configuration drawn with the setup's seed); ``param-<path>.png`` per parameter leaf (at
     most `MAX_HEATMAPS`); for autoregressive models ``conditionals.png`` and
-    ``samples.png``. ``index.html`` shows them with the character table, orbit terms,
+    ``samples.png``; with a Hamiltonian ``spectrum.png`` and the table of sector energies
+    (``#spectrum-table``). ``index.html`` shows them with the character table, orbit terms,
     parameter table, checks and the JAX device line.
 
     Returns:
@@ -302,6 +366,9 @@ def render_report(setup: compute.Setup, out_dir) -> Path:
     sections += _group_sections(session, out)
     sections.append(_parameter_section(session, out))
     sections.append(_autoregressive_section(session, out))
+    spectrum = _spectrum_section(session, out)
+    if spectrum is not None:
+        sections.append(spectrum)
     sections.append(_checks_section(session))
     elapsed = (
         f"rendered in {time.perf_counter() - start:.1f} s, "

@@ -165,6 +165,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     render.add_argument("--symmetrize", action="store_true", help="wrap in SymmExpSum")
     render.add_argument("--seed", type=int, default=None)
+    render.add_argument("--hamiltonian", default=None, help="none, Heisenberg, Ising, XXZ or J1J2")
+    render.add_argument(
+        "--couplings", default=None, help="JSON object, e.g. '{\"J\": 1}' or '{\"h\": 0.5}'"
+    )
+    render.add_argument(
+        "--total-sz", default=None, help="magnetisation sector of the spectrum, e.g. 0 (or none)"
+    )
     render.add_argument("--out", type=Path, default=Path("nqs_explorer_report"))
     return parser
 

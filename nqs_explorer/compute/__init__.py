@@ -32,6 +32,7 @@ from ._constants import PARAM_DTYPES as PARAM_DTYPES
 from ._constants import SAMPLE_CHUNK as SAMPLE_CHUNK
 from ._hamiltonian import build_hamiltonian as build_hamiltonian
 from ._hamiltonian import check_total_sz as check_total_sz
+from ._hamiltonian import coupling_declarations as coupling_declarations
 from ._hamiltonian import resolve_couplings as resolve_couplings
 from ._kernels import cache_size as cache_size
 from ._kernels import compile_count as compile_count
@@ -118,6 +119,7 @@ __all__ = [
     "check_total_sz",
     "clear_spectrum_cache",
     "compile_count",
+    "coupling_declarations",
     "current_values",
     "declarations",
     "orbit_strategy",

@@ -182,3 +182,34 @@ def with_couplings(op, setup):
     if len(leaves) != len(new):  # pragma: no cover - another operator structure
         raise AssertionError("unexpected operator leaves")
     return jax.tree_util.tree_unflatten(treedef, new)
+
+
+#: One line per coupling, shown next to its control.
+COUPLING_HELP = {
+    ("Heisenberg", "J"): "exchange J σ⃗·σ⃗ on nearest-neighbour bonds (J > 0: antiferromagnet)",
+    ("Ising", "h"): "transverse field -h Σ σˣ",
+    ("Ising", "J"): "J Σ σᶻσᶻ on nearest-neighbour bonds (J > 0: antiferromagnet)",
+    ("XXZ", "J"): "J (σˣσˣ + σʸσʸ + Δ σᶻσᶻ) on nearest-neighbour bonds",
+    ("XXZ", "Delta"): "anisotropy Δ (1: Heisenberg, 0: XY)",
+    ("J1J2", "J1"): "first-neighbour exchange J1 σ⃗·σ⃗",
+    ("J1J2", "J2"): "second-neighbour exchange J2 σ⃗·σ⃗ (frustrating for J2 > 0)",
+}
+
+
+def coupling_declarations(hamiltonian: str | None) -> tuple:
+    """The couplings of ``hamiltonian`` as `Hyperparameter` declarations (float, default,
+    help), from which the Spectrum view generates its controls; ``()`` for None.
+
+    Example:
+        >>> [(d.name, d.default) for d in coupling_declarations("Ising")]
+        [('h', 1.0), ('J', 1.0)]
+    """
+    from ._registry import Hyperparameter
+
+    if hamiltonian is None:
+        return ()
+    resolve_couplings(hamiltonian, {})  # names the field for an unknown Hamiltonian
+    return tuple(
+        Hyperparameter(name, float, default, help=COUPLING_HELP[(hamiltonian, name)])
+        for name, default in DEFAULT_COUPLINGS[hamiltonian].items()
+    )

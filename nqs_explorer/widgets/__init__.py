@@ -30,6 +30,7 @@ from ._lattice_picker import LatticePicker as LatticePicker
 from ._model_builder import ModelBuilder as ModelBuilder
 from ._orbit_view import OrbitView as OrbitView
 from ._parameter_table import ParameterTable as ParameterTable
+from ._spectrum_view import SpectrumView as SpectrumView
 from ._state import ActionRecord as ActionRecord
 from ._state import AppState as AppState
 from ._status import StatusLine as StatusLine
@@ -51,6 +52,7 @@ __all__ = [
     "ModelBuilder",
     "OrbitView",
     "ParameterTable",
+    "SpectrumView",
     "StatusLine",
     "TrainView",
     "model_script",

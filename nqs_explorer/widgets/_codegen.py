@@ -186,4 +186,42 @@ def model_script(session, sigma, parameters_path: str | None = None) -> str:
         'print("log psi(sigma) =", model.apply(variables, sigma))',
         "",
     ]
+    lines += hamiltonian_lines(setup)
     return "\n".join(lines)
+
+
+def hamiltonian_code(setup) -> str | None:
+    """``nqx.operator.…(hilbert, lattice, …)`` building the setup's Hamiltonian (None: none)."""
+    from ..compute import resolve_couplings
+
+    if setup.hamiltonian is None:
+        return None
+    c = resolve_couplings(setup.hamiltonian, dict(setup.couplings))
+    if setup.hamiltonian == "Heisenberg":
+        return f"nqx.operator.Heisenberg(hilbert, lattice, J={c['J']!r})"
+    if setup.hamiltonian == "Ising":
+        return f"nqx.operator.Ising(hilbert, lattice, h={c['h']!r}, J={c['J']!r})"
+    if setup.hamiltonian == "XXZ":
+        return f"nqx.operator.XXZ(hilbert, lattice, J={c['J']!r}, Delta={c['Delta']!r})"
+    return f"nqx.operator.Heisenberg(hilbert, lattice, J=[{c['J1']!r}, {c['J2']!r}])"
+
+
+def hamiltonian_lines(setup) -> list[str]:
+    """Script lines building ``H`` and printing ``spectrum``, its lowest energy per sector
+    (none without a Hamiltonian); without a group, the identity group gives the full-space
+    levels."""
+    code = hamiltonian_code(setup)
+    if code is None:
+        return []
+    sectors = (
+        "group"
+        if setup.group is not None
+        else ("nqx.group.PermutationGroup([np.arange(hilbert.size)], name='identity')")
+    )
+    return [
+        "# the Hamiltonian and its lowest energy in every irrep of the group",
+        f"H = {code}",
+        f"spectrum = nqx.exact.sector_spectrum(H, {sectors}, total_sz={setup.total_sz!r})",
+        "print(spectrum)",
+        "",
+    ]

@@ -18,6 +18,7 @@ from ._lattice_picker import LatticePicker
 from ._model_builder import ModelBuilder
 from ._orbit_view import OrbitView
 from ._parameter_table import ParameterTable
+from ._spectrum_view import SpectrumView
 from ._state import AppState
 from ._status import StatusLine
 from ._train_view import TrainView
@@ -61,9 +62,10 @@ TABS = (
     "Model",
     "Orbit",
     "Autoregressive",
+    "Spectrum",
+    "Train",
     "Parameters",
     "Checks",
-    "Train",
     "Export",
 )
 
@@ -99,8 +101,8 @@ class Explorer:
 
     Attributes:
         state: the :class:`AppState` every view observes.
-        lattice, group, character, model, orbit, autoregressive, parameters, checks,
-        train, export, status: the views (all of them exist, shown or not).
+        lattice, group, character, model, orbit, autoregressive, spectrum, train,
+        parameters, checks, export, status: the views (all of them exist, shown or not).
         shown_builders, shown_views: the pickers and the views that have a tab.
         root: the top-level widget.
 
@@ -133,6 +135,7 @@ class Explorer:
         self.model = ModelBuilder(state)
         self.orbit = OrbitView(state)
         self.autoregressive = AutoregressiveView(state)
+        self.spectrum = SpectrumView(state)
         self.parameters = ParameterTable(state)
         self.checks = ChecksPanel(state)
         self.train = TrainView(state)
@@ -184,9 +187,10 @@ class Explorer:
         return (
             self.orbit,
             self.autoregressive,
+            self.spectrum,
+            self.train,
             self.parameters,
             self.checks,
-            self.train,
             self.export,
         )
 

@@ -416,7 +416,7 @@ class AppState(traitlets.HasTraits):
 
 
 # Changing only these never changes a shape, so it never recompiles.
-VALUE_ONLY_FIELDS = frozenset({"character_id", "seed"})
+VALUE_ONLY_FIELDS = frozenset({"character_id", "seed", "couplings", "total_sz"})
 
 
 def _rebuilds(changes: dict) -> bool:

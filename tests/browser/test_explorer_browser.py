@@ -311,7 +311,7 @@ def test_explorer_in_jupyterlab(lab, screenshot_dir):
             page.wait_for_timeout(1000)  # let ipympl paint the canvases
             canvas = page.locator(f".{CANVAS_CLASS} .jupyter-matplotlib-canvas-div")
             expect(canvas).to_be_visible()
-            expect(page.locator(".widget-tab .lm-TabBar-tab")).to_have_count(10)
+            expect(page.locator(".widget-tab .lm-TabBar-tab")).to_have_count(11)
             page.locator(".jp-Cell").nth(1).scroll_into_view_if_needed()
             page.screenshot(path=str(screenshot_dir / "explorer.png"))
 

@@ -157,8 +157,27 @@ def args(*options):
             ("--model", "mlp", "--param-dtype", "complex128"),
             compute.Setup(architecture="MLP", param_dtype="complex128"),
         ),
+        (
+            ("--hamiltonian", "ising", "--couplings", '{"h": 0.5}'),
+            compute.Setup(hamiltonian="Ising", couplings={"h": 0.5}),
+        ),
+        (("--hamiltonian", "none"), compute.Setup(hamiltonian=None)),
+        (("--total-sz", "0.5"), compute.Setup(total_sz=0.5)),
+        (("--hamiltonian", "XXZ"), compute.Setup(hamiltonian="XXZ")),
     ],
-    ids=["default", "square-4", "chain-default-extent", "obc", "no-group", "point-group", "model"],
+    ids=[
+        "default",
+        "square-4",
+        "chain-default-extent",
+        "obc",
+        "no-group",
+        "point-group",
+        "model",
+        "ising-couplings",
+        "no-hamiltonian",
+        "total-sz",
+        "xxz",
+    ],
 )
 def test_setup_from_args(options, expected):
     assert setup_from_args(args(*options)) == expected
@@ -186,6 +205,12 @@ def test_changing_the_lattice_clears_the_character():
         (("--group", "none", "--character", "1"), r"character_id: a character needs a group"),
         (("--group", "none", "--symmetrize"), r"symmetrizing needs a group"),
         (("--seed", "-1"), r"seed: expected an integer in 0\.\."),
+        (("--hamiltonian", "Hubbard"), r"--hamiltonian: unknown value 'Hubbard'; choose one of"),
+        (("--couplings", "{J: 1}"), r"--couplings: not valid JSON"),
+        (("--couplings", "[1]"), r"--couplings: expected a JSON object"),
+        (("--couplings", '{"K": 1}'), r"couplings: unknown coupling\(s\) \['K'\]"),
+        (("--total-sz", "half"), r"--total-sz: expected a number"),
+        (("--total-sz", "0"), r"total_sz: with N = 9 sites"),
     ],
 )
 def test_bad_options_raise_value_error(options, message):
@@ -242,3 +267,33 @@ def test_report_orbit_matches_the_session(symmetrized):
     assert f"orbit size |G|/|Stab| = {orbit.orbit_size} distinct" in page
     assert f"stabilizer ({len(orbit.stabilizer)})" in page
     assert np.isclose(abs(orbit.total), 0.0) == orbit.forced_zero
+
+
+@pytest.mark.slow
+def test_spectrum_in_the_report(tmp_path):
+    out = render(
+        tmp_path,
+        "--lattice",
+        "Chain",
+        "--extent",
+        "6",
+        "--hamiltonian",
+        "Heisenberg",
+        "--couplings",
+        '{"J": 1}',
+        "--total-sz",
+        "0",
+    )
+    assert_png(out / "spectrum.png")
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert 'src="spectrum.png"' in page
+    assert 'id="spectrum-table"' in page
+    setup = compute.Setup.from_json((out / "setup.json").read_text(encoding="utf-8"))
+    assert (setup.hamiltonian, setup.couplings, setup.total_sz) == ("Heisenberg", {"J": 1.0}, 0.0)
+    session = compute.Session(setup)
+    table = session.spectrum()
+    rows = page.split('id="spectrum-table"')[1].count('<tr class="sector">')
+    assert rows == len(table) == 6
+    # the periodic 6-site Heisenberg chain (Pauli units): E0 = -11.21110255
+    assert "E₀ = -11.21110255" in html.unescape(page)
+    assert f"{session.model_energy().energy:.6f}" in page

@@ -22,6 +22,7 @@ PERMS = np.asarray(nqx.graph.Square(3).space_group().to_array())
 CHARACTERS = np.asarray(nqx.graph.Square(3).space_group().character_table()[3])
 SYMM = models.RBM(alpha=1, param_dtype=jnp.complex128)
 PLAIN = models.MLP(hidden_dims=(4,))
+HAM = nqx.operator.Heisenberg(Spin(0.5, 9), nqx.graph.Square(3))
 AR = models.FastARNNConv2D(hilbert=Spin(0.5, 9), layers=2, features=3, kernel_size=(2, 2))
 
 
@@ -52,6 +53,12 @@ def _cases():
         ("conditionals", K.conditionals, (ar, x), {"model": AR}),
         ("receptive_fields", K.receptive_fields, (ar, x[:2] * 0.3), {"model": AR}),
         ("sample", K.sample, (ar, np.uint32(11)), {"model": AR, "n_samples": 16}),
+        (
+            "energy_terms",
+            K.energy_terms,
+            (symm, x, np.zeros(5, complex), np.ones(5), np.float64(0.0), PERMS, CHARACTERS, HAM),
+            {"module": SYMM},
+        ),
     ]
 
 

@@ -85,7 +85,9 @@ def test_spectrum_equals_exact_sector_spectrum_and_is_cached():
     assert session.spectrum() is table
     assert spectrum_cache_size() == 1
     session.change(couplings={"J": 2.0})
-    np.testing.assert_allclose(session.spectrum().ground_energies, 2 * ref.ground_energies)
+    np.testing.assert_allclose(
+        session.spectrum().ground_energies, 2 * ref.ground_energies, atol=1e-9
+    )
     session.change(couplings={"J": 1.0})  # the first values again: from the cache
     assert session.spectrum() is table
     assert spectrum_cache_size() == 2
@@ -114,3 +116,32 @@ def test_no_hamiltonian_says_so():
         session.spectrum()
     with pytest.raises(ValueError, match="needs a Hamiltonian"):
         session.model_energy()
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        Setup(group="translation", hamiltonian="J1J2"),  # complex characters
+        Setup(group="space", hamiltonian="XXZ", couplings={"Delta": 0.3}),  # 2-D irreps
+        Setup(lattice="Chain", extent=(8,), group="space", total_sz=1),
+        Setup(lattice="Triangular", extent=(3, 3), group="point", hamiltonian="Ising"),
+    ],
+    ids=["square-translation-j1j2", "square-space-xxz", "chain-space-sz", "triangular-point"],
+)
+def test_dense_small_size_path_equals_sector_spectrum(setup):
+    clear_spectrum_cache()
+    session = Session(setup)
+    ours = session.spectrum(k=3)
+    ref = nqx.exact.sector_spectrum(
+        session.hamiltonian, session.group, k=3, total_sz=setup.total_sz
+    )
+    assert ours.n_states == ref.n_states
+    assert ours.total_sz == ref.total_sz
+    for a, b in zip(ours, ref, strict=True):
+        assert (a.label, a.irrep_dim, a.dim, a.reduced_dim) == (
+            b.label,
+            b.irrep_dim,
+            b.dim,
+            b.reduced_dim,
+        )
+        np.testing.assert_allclose(a.energies, b.energies, atol=1e-9)

@@ -1,11 +1,13 @@
-"""Test-only spin Hamiltonians (Pauli units) built from ``lattice.edges()`` and
-``hilbert.all_states()``, vectorised, independent of the enumeration order.
-
-Replaced by ``nqs_explorer.operator`` once that module is merged.
+"""The Hamiltonians of the exact tests (the real `nqs_explorer.operator` classes, with the
+conventions these tests were written for: no Marshall sign rule) and test-only helpers:
+a plain `MatrixOperator`, dense projectors and transformed vectors built from
+``hilbert.all_states()``, independent of the enumeration order.
 """
 
 import numpy as np
 import scipy.sparse as sp
+
+import nqs_explorer as nqx
 
 
 class MatrixOperator:
@@ -64,18 +66,18 @@ def _flip_terms(states, find, flips, amplitudes):
 
 
 def heisenberg(hilbert, edges, J=1.0):
-    """``H = J Σ_<ij> σ⃗_i·σ⃗_j`` (Pauli units, no sign rule)."""
-    states = np.asarray(hilbert.all_states())
-    find = _lookup(states)
-    edges = np.asarray(edges)
-    diag = J * np.sum(states[:, edges[:, 0]] * states[:, edges[:, 1]], axis=1)
-    amps = [2.0 * J * (states[:, i] != states[:, j]) for i, j in edges]
-    off = _flip_terms(states, find, [list(e) for e in edges], amps)
-    return MatrixOperator(hilbert, sp.diags(diag) + off)
+    """``H = J Σ_<ij> σ⃗_i·σ⃗_j`` (Pauli units, no sign rule): `nqx.operator.Heisenberg`."""
+    return nqx.operator.Heisenberg(hilbert, np.asarray(edges), J=J, sign_rule=False)
 
 
 def ising(hilbert, edges, h, J=1.0):
-    """``H = -h Σ_i σˣ_i + J Σ_<ij> σᶻ_i σᶻ_j`` (NetKet's Ising)."""
+    """``H = -h Σ_i σˣ_i + J Σ_<ij> σᶻ_i σᶻ_j``: `nqx.operator.Ising` (NetKet's) on spin 1/2.
+
+    Larger spins (which the operators refuse) get a test-only matrix with the same form
+    (the "flip" ``m → -m`` as the off-diagonal term) for the sector tests.
+    """
+    if len(hilbert.local_states) == 2:
+        return nqx.operator.Ising(hilbert, np.asarray(edges), h=h, J=J)
     states = np.asarray(hilbert.all_states())
     find = _lookup(states)
     edges = np.asarray(edges)
@@ -86,10 +88,8 @@ def ising(hilbert, edges, h, J=1.0):
 
 
 def j1j2(hilbert, lattice, J1=1.0, J2=0.5):
-    """Heisenberg with nearest and next-nearest neighbour bonds (for symmetry tests)."""
-    a = heisenberg(hilbert, lattice.edges(), J1).to_sparse()
-    b = heisenberg(hilbert, lattice.edges(order=2), J2).to_sparse()
-    return MatrixOperator(hilbert, a + b)
+    """Heisenberg on nearest and next-nearest neighbour bonds: ``Heisenberg(J=[J1, J2])``."""
+    return nqx.operator.Heisenberg(hilbert, lattice, J=[J1, J2])
 
 
 def transformed_vectors(group, states, v):

@@ -62,7 +62,7 @@ def test_widget_state_holds_every_view(executed):
     counts = collections.Counter(m["model_name"] for m in models.values())
     titles = [m["state"].get("titles") for m in models.values() if m["model_name"] == "TabModel"]
     assert ["Lattice", "Group", "Character", "Model"] in [list(t) for t in titles]
-    assert ["Orbit", "Autoregressive", "Parameters", "Checks", "Export"] in [
+    assert ["Orbit", "Autoregressive", "Spectrum", "Train", "Parameters", "Checks", "Export"] in [
         list(t) for t in titles
     ]
     # Live, clickable matplotlib canvases (lattice, characters, orbit, conditionals, ...).

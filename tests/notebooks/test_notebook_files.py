@@ -14,6 +14,7 @@ TEACHING = (
     "01_lattices_groups_characters.ipynb",
     "02_symmetric_ansatze.ipynb",
     "03_autoregressive.ipynb",
+    "04_hamiltonians_and_sectors.ipynb",
 )
 
 

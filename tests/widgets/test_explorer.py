@@ -57,9 +57,10 @@ def test_explorer_displays_its_root_widget(app):
     assert list(app.views.titles) == [
         "Orbit",
         "Autoregressive",
+        "Spectrum",
+        "Train",
         "Parameters",
         "Checks",
-        "Train",
         "Export",
     ]
 
@@ -92,7 +93,7 @@ def test_hidden_views_catch_up_when_shown(app):
     draws = app.parameters.figure.draws
     app.state.update("model", hyperparameters={"alpha": 2})
     assert app.parameters.figure.draws == draws  # hidden: nothing computed or drawn
-    app.views.selected_index = 2
+    app.views.selected_index = app.shown_views.index(app.parameters)
     assert app.parameters.figure.draws == draws + 1
     assert "(9, 18)" in app.parameters.table.value
     app.views.selected_index = 0

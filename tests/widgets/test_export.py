@@ -40,12 +40,32 @@ def assert_same_model(code: str, state: AppState) -> None:
     )
     assert "log psi(sigma) =" in namespace["printed"]
     np.testing.assert_array_equal(namespace["sigma"], state.configuration)
+    session = state.session
+    if session.hamiltonian is None:
+        assert "H" not in namespace
+        return
+    # the Hamiltonian: the same operator, and its spectrum per sector printed
+    H = namespace["H"]
+    assert session.hamiltonian == H
+    np.testing.assert_allclose(H.to_dense(), session.hamiltonian.to_dense(), atol=1e-14)
+    assert "SectorSpectrum(" in namespace["printed"]
+    spectrum, ours = namespace["spectrum"], session.spectrum()
+    assert repr(spectrum) in namespace["printed"]
+    assert spectrum.labels == ours.labels
+    np.testing.assert_allclose(spectrum.ground_energies, ours.ground_energies, atol=1e-9)
 
 
 CASES = {
     "symmetrized-complex": compute.Setup(
         group="space", symmetrize=True, character_id=2, param_dtype="complex128"
     ),
+    "chain-xxz-sz": compute.Setup(
+        lattice="Chain", extent=(6,), hamiltonian="XXZ", couplings={"Delta": 0.5}, total_sz=1
+    ),
+    "no-group-j1j2": compute.Setup(
+        lattice="Chain", extent=(6,), group=None, hamiltonian="J1J2", couplings={"J2": 0.25}
+    ),
+    "no-hamiltonian": compute.Setup(lattice="Chain", extent=(4,), hamiltonian=None),
 }
 SLOW_CASES = {
     "arnn": compute.Setup(group=None, architecture="FastARNNConv2D"),
