@@ -54,4 +54,7 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
+    if any(arg.startswith("-") for arg in sys.argv[1:]):
+        print(__doc__)
+        sys.exit(0 if set(sys.argv[1:]) <= {"-h", "--help"} else 2)
     main(sys.argv[1:])

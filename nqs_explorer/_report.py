@@ -181,7 +181,7 @@ def _group_sections(session, out: Path) -> list[_Section]:
         + character_table_html(group, setup.character_id),
     )
     fig = plot.draw_character_table(
-        group.character_table_by_class(),
+        group.character_table_by_class,
         list(group.irrep_labels),
         list(group.class_names),
         title=f"{group.name}: characters by class",

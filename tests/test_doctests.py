@@ -48,7 +48,7 @@ def test_docstring_examples_run(module_name):
         "nqs_explorer.widgets._state",
         "nqs_explorer.plot._orbit_handle",
         "nqs_explorer.plot.html",
-        "nqs_explorer.hilbert",
+        "nqs_explorer.hilbert._spin",
         "nqs_explorer.models._rbm",
         "nqs_explorer.models._mlp",
         "nqs_explorer.nn._dense",

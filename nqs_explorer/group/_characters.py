@@ -25,7 +25,7 @@ _SEED = 0x5EED
 def dixon_character_table(group: PermutationGroup) -> np.ndarray:
     """Character table by class ``(n_irreps, n_classes)``, rows sorted by dimension, trivial first."""
     n_el = len(group)
-    classes = group.conjugacy_classes
+    classes = group.class_index
     sizes = group.class_sizes.astype(float)
     n_cls = len(sizes)
     rng = np.random.default_rng(_SEED)
@@ -80,7 +80,7 @@ def _split(basis: np.ndarray, combination, depth: int) -> np.ndarray:
 def _make_exact(group: PermutationGroup, chars: np.ndarray) -> np.ndarray:
     """Snap each value to a sum of roots of unity with integer multiplicities."""
     table = group.multiplication_table
-    classes = group.conjugacy_classes
+    classes = group.class_index
     exact = np.empty_like(chars)
     for c, rep in enumerate(group.class_representatives):
         powers = [0]

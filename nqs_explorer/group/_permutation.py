@@ -379,9 +379,23 @@ class PermutationGroup:
         return labels, sizes, reps
 
     @property
-    def conjugacy_classes(self) -> np.ndarray:
+    def class_index(self) -> np.ndarray:
         """``(|G|,)`` class index of each element; class 0 is ``{Id}``, classes in order of first element."""
         return self._class_data[0]
+
+    @cached_property
+    def conjugacy_classes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """NetKet's triple ``(classes, representatives, inverse)``.
+
+        ``classes`` is ``(n_classes, |G|)`` bool (row c marks the elements of class c),
+        ``representatives`` ``(n_classes,)`` the first element of each class and ``inverse``
+        ``(|G|,)`` the class of each element (= :attr:`class_index`). Classes are in our
+        order (class 0 = ``{Id}``, then by first element); NetKet orders them its own way,
+        as it does elements and irreps.
+        """
+        classes = self.class_index[None, :] == np.arange(self.n_classes)[:, None]
+        classes.setflags(write=False)
+        return classes, self.class_representatives, self.class_index
 
     @property
     def class_sizes(self) -> np.ndarray:
@@ -410,7 +424,7 @@ class PermutationGroup:
     def _compute_irreps(self) -> tuple[np.ndarray, tuple[str, ...]]:
         """Full character table ``(n_irreps, |G|)`` and labels; subclasses override."""
         by_class = dixon_character_table(self)
-        table = by_class[:, self.conjugacy_classes]
+        table = by_class[:, self.class_index]
         return table, generic_irrep_labels(table)
 
     @cached_property
@@ -430,8 +444,10 @@ class PermutationGroup:
         """
         return self._irreps[0]
 
+    @property
     def character_table_by_class(self) -> np.ndarray:
-        """Characters on the class representatives, ``(n_irreps, n_classes)``."""
+        """Characters on the class representatives, ``(n_irreps, n_classes)`` (a property, as
+        in NetKet; :meth:`character_table` is the method giving ``(n_irreps, |G|)``)."""
         return self.character_table()[:, self.class_representatives]
 
     @property

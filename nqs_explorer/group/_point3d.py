@@ -293,5 +293,5 @@ def point_irreps_3d(matrices: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     # regular representation: element g permutes the elements x ↦ g x; p[j] = g⁻¹(x_j)
     regular = PermutationGroup(table[inverse], _trusted=True)
     by_class = dixon_character_table(regular)
-    chars = by_class[:, regular.conjugacy_classes]
+    chars = by_class[:, regular.class_index]
     return chars, mulliken_labels_3d(describe_3d(matrices), chars)

@@ -112,7 +112,7 @@ def point_irreps_nd(matrices: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     table = matrix_product_table_nd(mats)
     inverse = np.argmax(table == 0, axis=1)
     regular = PermutationGroup(table[inverse], _trusted=True)
-    chars = dixon_character_table(regular)[:, regular.conjugacy_classes]
+    chars = dixon_character_table(regular)[:, regular.class_index]
     d = mats.shape[-1]
     inv = [e for e, w in enumerate(mats) if np.allclose(w, -np.eye(d))]
     parity = [""] * len(chars)

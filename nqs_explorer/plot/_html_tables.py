@@ -53,7 +53,7 @@ def character_table_html(group, selected: int | None) -> str:
     """The by-class character table as an HTML table; the selected irrep is highlighted."""
     if group is None:
         return "<i>Choose a group to see its character table.</i>"
-    table = np.asarray(group.character_table_by_class())
+    table = np.asarray(group.character_table_by_class)
     head = "".join(
         f"<th>{html.escape(name)}</th>" for name in ("#", "irrep", "dim", *group.class_names)
     )

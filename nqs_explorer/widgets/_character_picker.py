@@ -70,7 +70,7 @@ class CharacterPicker(View):
             self.figure.reset().set_axis_off()
         else:
             args = (
-                group.character_table_by_class(),
+                group.character_table_by_class,
                 list(group.irrep_labels),
                 list(group.class_names),
             )

@@ -31,13 +31,13 @@ def assert_character_table_identities(G):
     assert chi.shape == (G.n_irreps, n)
     assert not chi.flags.writeable
     np.testing.assert_allclose(chi @ chi.conj().T / n, np.eye(len(chi)), atol=1e-10)
-    by_class = G.character_table_by_class()
+    by_class = G.character_table_by_class
     col = by_class.conj().T @ by_class * G.class_sizes[:, None] / n
     np.testing.assert_allclose(col, np.eye(G.n_classes), atol=1e-10)
     assert G.n_irreps == G.n_classes
     assert np.sum(G.irrep_dims**2) == n
     np.testing.assert_allclose(chi[:, 0], G.irrep_dims, atol=1e-12)
-    np.testing.assert_allclose(chi, by_class[:, G.conjugacy_classes], atol=1e-12)
+    np.testing.assert_allclose(chi, by_class[:, G.class_index], atol=1e-12)
     np.testing.assert_allclose(chi[0], 1.0, atol=1e-12)
     assert np.all(np.diff(G.irrep_dims) >= 0)
     assert len(set(G.irrep_labels)) == len(G.irrep_labels) == G.n_irreps, G.irrep_labels

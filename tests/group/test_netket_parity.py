@@ -59,6 +59,25 @@ def test_tables_and_element_objects_match_netket(kind, args, group, rng):
         ours.conjugacy_table[ix], order[np.asarray(theirs.conjugacy_table)]
     )
     np.testing.assert_array_equal(ours.inverse[order], order[np.asarray(theirs.inverse)])
+    # conjugacy_classes: NetKet's (classes, representatives, inverse); the same partition,
+    # classes in each side's own order, and character_table_by_class on the same classes
+    classes, reps, class_of = ours.conjugacy_classes
+    ref_classes, ref_reps, ref_class_of = (np.asarray(a) for a in theirs.conjugacy_classes)
+    assert classes.shape == ref_classes.shape and classes.dtype == ref_classes.dtype == bool
+    assert np.array_equal(classes.sum(axis=0), np.ones(len(ours)))  # a partition
+    assert classes[class_of, np.arange(len(ours))].all() and np.array_equal(
+        class_of[reps], np.arange(len(reps))
+    )
+    ours_sets = {frozenset(np.flatnonzero(row).tolist()) for row in classes}
+    ref_sets = {frozenset(order[np.flatnonzero(row)].tolist()) for row in ref_classes}
+    assert ours_sets == ref_sets
+    assert np.array_equal(ref_class_of[np.asarray(ref_reps)], np.arange(len(ref_reps)))
+    by_class, ref_by_class = (
+        ours.character_table_by_class,
+        np.asarray(theirs.character_table_by_class),
+    )
+    assert by_class.shape == ref_by_class.shape
+    assert same_rows(by_class[:, class_of[order[np.asarray(ref_reps)]]], ref_by_class)
     sites = np.arange(ours.degree).reshape(-1, 1)
     np.testing.assert_array_equal(
         ours.apply_to_id(sites)[order], np.asarray(theirs.apply_to_id(sites))

@@ -169,7 +169,7 @@ def test_space_group_character_tables_3d(lattice_id):
 def _textbook_check(P, classes, rows):
     """Characters of ``P`` on the named elements equal the textbook rows, label by label."""
     idx = [P.element_names.index(name) for name in classes]
-    sizes = [int(P.class_sizes[P.conjugacy_classes[i]]) for i in idx]
+    sizes = [int(P.class_sizes[P.class_index[i]]) for i in idx]
     assert sorted(sizes) == sorted(P.class_sizes.tolist())
     table = P.character_table()[:, idx]
     assert set(P.irrep_labels) == set(rows)

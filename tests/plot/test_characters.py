@@ -74,13 +74,13 @@ def test_a_large_group_is_shown_by_class():
         group.character_table(),
         group.irrep_labels,
         group.element_names,
-        classes=group.conjugacy_classes,
+        classes=group.class_index,
         class_names=group.class_names,
     )
     ax = fig.axes[0]
     assert _ticklabels(ax.xaxis) == list(group.class_names)
     assert "128 elements shown as 20 classes" in ax.get_title()
-    by_class = group.character_table_by_class()
+    by_class = group.character_table_by_class
     expected = phase_colormap()((np.angle(by_class).ravel() + np.pi) / (2 * np.pi))
     nonzero = np.abs(by_class).ravel() > 1e-9
     circles = one(fig, "characters")
