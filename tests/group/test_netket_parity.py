@@ -63,11 +63,11 @@ def test_tables_and_element_objects_match_netket(kind, args, group, rng):
     # classes in each side's own order, and character_table_by_class on the same classes
     classes, reps, class_of = ours.conjugacy_classes
     ref_classes, ref_reps, ref_class_of = (np.asarray(a) for a in theirs.conjugacy_classes)
-    assert classes.shape == ref_classes.shape and classes.dtype == ref_classes.dtype == bool
+    assert classes.shape == ref_classes.shape
+    assert classes.dtype == ref_classes.dtype == bool
     assert np.array_equal(classes.sum(axis=0), np.ones(len(ours)))  # a partition
-    assert classes[class_of, np.arange(len(ours))].all() and np.array_equal(
-        class_of[reps], np.arange(len(reps))
-    )
+    assert classes[class_of, np.arange(len(ours))].all()
+    assert np.array_equal(class_of[reps], np.arange(len(reps)))
     ours_sets = {frozenset(np.flatnonzero(row).tolist()) for row in classes}
     ref_sets = {frozenset(order[np.flatnonzero(row)].tolist()) for row in ref_classes}
     assert ours_sets == ref_sets
