@@ -11,6 +11,7 @@ import numpy as np
 
 from . import _build, _hamiltonian, _kernels
 from ._autoregressive import AutoregressiveViews
+from ._budget import check_model_budget
 from ._results import Timing
 from ._session_core import SessionState, records_timing
 from ._setup import Setup
@@ -119,6 +120,7 @@ class Session(SymmetryViews, AutoregressiveViews, SpectrumViews):
         if reusable:
             variables, device_variables = old.variables, old.device_variables
         else:
+            check_model_budget(init_model, hilbert.size, setup.architecture)
             example = np.full((1, hilbert.size), hilbert.local_states[0])
             device_variables = self._run(
                 _kernels.init, np.uint32(setup.seed), example, model=init_model, to_host=False
