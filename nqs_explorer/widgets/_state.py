@@ -11,6 +11,13 @@ One user action changes the model fields together and bumps ``revision`` last, i
 ``hold_trait_notifications``: observers only ever see a consistent state, and a view
 that draws records the revision it drew (``View.drawn_revision``).
 
+Atomic: an action computes everything first (the new session state, the configuration),
+then commits. Any exception before the commit (MemoryError included) restores the
+session's previous state; a view that fails to draw the new revision makes the action
+roll back (session and traits back to the previous values, in one more revision that
+every view draws), with the view's error shown as the action's message. A change either
+fully applies or leaves the previous state, never a mix.
+
 Every call that can fail runs through :meth:`AppState.run`, the error boundary
 (`_boundary.py`): an exception becomes a message for its source, the session keeps its
 last valid model, and nothing raises into the notebook.
@@ -120,6 +127,7 @@ class AppState(traitlets.HasTraits):
         self._action: ActionRecord | None = None
         self._timed_depth = 0
         self._memo: dict[str, Any] = {}  # results of the current revision
+        self._failures: list[tuple[str, Exception]] | None = None  # observers failing a commit
         self.setup = self.session.setup
         self.character = self.setup.character_id
         self.configuration = self._fresh_configuration(self.config_seed)
@@ -131,22 +139,75 @@ class AppState(traitlets.HasTraits):
         unknown = sorted(set(names) - set(self.trait_names()))
         if unknown:
             raise ValueError(f"unknown trait(s) {unknown}; traits are {sorted(self.trait_names())}")
-        self.observe(lambda change: self._guarded(source, handler, change), names=names)
+        self.observe(lambda change: self._observed(source, handler, change), names=names)
+
+    def _observed(self, source: str, handler: Callable[[dict], None], change: dict) -> None:
+        try:
+            handler(change)
+        except Exception as exc:  # the boundary; inside a commit the action decides
+            if self._failures is not None:
+                self._failures.append((source, exc))
+            else:
+                self.report(source, exc)
 
     def _commit(self, **fields) -> None:
         """Set model ``fields`` (traits of `MODEL_TRAITS`) and bump the revision, notifying
-        the observers only once everything is consistent."""
+        the observers only once everything is consistent; a failing observer's error is
+        shown under its source."""
+        for source, exc in self._commit_collect(fields):
+            self.report(source, exc)
+
+    def _commit_collect(self, fields: dict) -> list[tuple[str, Exception]]:
+        """`_commit`, returning the ``(source, exception)`` of every observer that failed
+        on the new revision instead of reporting them (:meth:`_transaction` rolls back)."""
         self._memo.clear()
-        with self.hold_trait_notifications():
-            changed = set()
-            for name, value in fields.items():
-                old = getattr(self, name)
-                same = old is value if isinstance(value, np.ndarray) else old == value
-                if not same:
-                    setattr(self, name, value)
-                    changed.add(name)
-            self.changed = frozenset(changed)
-            self.revision += 1
+        outer, self._failures = self._failures, []
+        try:
+            with self.hold_trait_notifications():
+                changed = set()
+                for name, value in fields.items():
+                    old = getattr(self, name)
+                    same = old is value if isinstance(value, np.ndarray) else old == value
+                    if not same:
+                        setattr(self, name, value)
+                        changed.add(name)
+                self.changed = frozenset(changed)
+                self.revision += 1
+        finally:
+            failures, self._failures = self._failures, outer
+        if outer is not None:  # a nested commit: the outer one decides
+            outer.extend(failures)
+            return []
+        return failures
+
+    def _transaction(self, prepare: Callable[[], dict]) -> None:
+        """All or nothing: ``prepare()`` may change the session and returns the model
+        fields to commit; on any exception (MemoryError included), or when a view fails
+        to draw the new revision, the session and traits go back to what they were.
+
+        Raises:
+            the exception of ``prepare``, or `ChangeRejected` naming the view that failed.
+        """
+        snapshot = self.session.snapshot()
+        old_fields = {name: getattr(self, name) for name in MODEL_TRAITS}
+        old_private = (self.parameters_path, self.config_seed)
+        try:
+            fields = prepare()
+        except BaseException:
+            self.session.restore(snapshot)
+            self.parameters_path, self.config_seed = old_private
+            raise
+        failures = self._commit_collect(fields)
+        if not failures:
+            return
+        self.session.restore(snapshot)
+        self.parameters_path, self.config_seed = old_private
+        self._commit(**old_fields)  # the old state failing too would be shown
+        source, exc = failures[0]
+        text, _details = describe_exception(exc)
+        raise ChangeRejected(
+            f"the {source} view could not show this change ({text}); the previous state is kept"
+        ) from exc
 
     # ------------------------------------------------------------------ configuration
     @property
@@ -173,7 +234,7 @@ class AppState(traitlets.HasTraits):
         """Make ``sigma`` (shape ``(N,)``) the current configuration."""
 
         def apply():
-            self._commit(configuration=self._check_configuration(sigma))
+            self._transaction(lambda: {"configuration": self._check_configuration(sigma)})
 
         return self.run(source, "Set configuration", apply)[0]
 
@@ -188,7 +249,7 @@ class AppState(traitlets.HasTraits):
             sigma = self.configuration.copy()
             index = int(np.argmin(np.abs(states - sigma[i])))
             sigma[i] = states[(index + 1) % len(states)]
-            self._commit(configuration=sigma)
+            self._transaction(lambda: {"configuration": sigma})
 
         return self.run(source, f"Flip site {site}", apply)[0]
 
@@ -196,8 +257,11 @@ class AppState(traitlets.HasTraits):
         """Draw a new uniformly random configuration (next seed when ``seed`` is None)."""
 
         def apply():
-            self.config_seed = self.config_seed + 1 if seed is None else int(seed)
-            self._commit(configuration=self._fresh_configuration(self.config_seed))
+            def prepare():
+                self.config_seed = self.config_seed + 1 if seed is None else int(seed)
+                return {"configuration": self._fresh_configuration(self.config_seed)}
+
+            self._transaction(prepare)
 
         return self.run(source, "Random configuration", apply)[0]
 
@@ -216,6 +280,11 @@ class AppState(traitlets.HasTraits):
         return self.update(source, character_id=character_id)
 
     def _apply_update(self, changes: dict) -> None:
+        self._transaction(lambda: self._prepare_update(changes))
+        self.clear_errors()
+
+    def _prepare_update(self, changes: dict) -> dict:
+        """Change the session and compute every field of the new revision (no commit)."""
         old_variables = self.session.variables
         self.timed(self.session.change, **changes)
         fields = {"setup": self.session.setup, "character": self.session.setup.character_id}
@@ -225,8 +294,7 @@ class AppState(traitlets.HasTraits):
         sigma = self.configuration
         if sigma.shape != (self.n_sites,) or not np.all(np.isin(sigma, self.local_states)):
             fields["configuration"] = self._fresh_configuration(self.config_seed)
-        self._commit(**fields)
-        self.clear_errors()
+        return fields
 
     def replace_setup(self, setup: compute.Setup, source: str = "export") -> bool:
         """Switch to a whole new setup (e.g. loaded from JSON); keeps the old one if invalid."""
@@ -241,8 +309,11 @@ class AppState(traitlets.HasTraits):
         """Replace the model's parameters (same tree structure and shapes)."""
 
         def apply():
-            self.timed(self.session.set_variables, variables)
-            self.parameters_changed()
+            def prepare():
+                self.timed(self.session.set_variables, variables)
+                return {"parameters": self.parameters + 1}
+
+            self._transaction(prepare)
 
         return self.run(source, "Set parameters", apply)[0]
 
@@ -261,7 +332,7 @@ class AppState(traitlets.HasTraits):
         self._action = record = ActionRecord(label)
         start, compiles = time.perf_counter(), compute.compile_count()
         self.busy = label
-        ok = False
+        ok, result = False, None
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
@@ -270,7 +341,8 @@ class AppState(traitlets.HasTraits):
             self._action = None
             record.wall_s = time.perf_counter() - start
             record.compiles = compute.compile_count() - compiles
-            record.ok = ok
+            # a callback returning False had a nested state call fail (its message shown)
+            record.ok = ok and result is not False
             self.busy = ""
         for item in unique_warnings(caught):
             self.post(Message(source, str(item.message), "warning"))
@@ -413,6 +485,10 @@ class AppState(traitlets.HasTraits):
                 self.session.exact_state,
                 progress=lambda done, total: step(done, total),
             )
+
+
+class ChangeRejected(ValueError):
+    """A change that a view could not show; the app kept its previous state."""
 
 
 # Changing only these never changes a shape, so it never recompiles.
