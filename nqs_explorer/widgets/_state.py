@@ -25,18 +25,20 @@ last valid model, and nothing raises into the notebook.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import numpy as np
 import traitlets
 
 from .. import compute
-from ..compute import SAMPLE_CHUNK
+from ..compute import SAMPLE_CHUNK, TIME_BUDGET_S
+from ..utils import BackgroundWork
 from ._boundary import Message, describe_exception, unique_warnings
 
 #: The traits whose change makes a new revision (what the views draw from).
@@ -83,6 +85,8 @@ class AppState(traitlets.HasTraits):
         parameters: bumped whenever the parameters are replaced.
         revision: bumped once per change of any of the above; what views draw from.
         busy: label of the action in progress ("" when idle).
+        working: label of the background work in progress ("" when none; see
+            :meth:`start_work`, :meth:`cancel_work`).
         progress: ``(done, total, label)`` of long work (``total == 0``: none).
         messages: current `Message` per source (a control or a view).
         last_error: the last error message (None before any).
@@ -116,6 +120,7 @@ class AppState(traitlets.HasTraits):
     messages = traitlets.Dict()
     last_error = traitlets.Instance(Message, allow_none=True)
     last_action = traitlets.Instance(ActionRecord, allow_none=True)
+    working = traitlets.Unicode("")
 
     def __init__(self, setup: compute.Setup | None = None, *, session=None):
         super().__init__()
@@ -128,6 +133,7 @@ class AppState(traitlets.HasTraits):
         self._timed_depth = 0
         self._memo: dict[str, Any] = {}  # results of the current revision
         self._failures: list[tuple[str, Exception]] | None = None  # observers failing a commit
+        self.work: BackgroundWork | None = None  # the long work running in the background
         self.setup = self.session.setup
         self.character = self.setup.character_id
         self.configuration = self._fresh_configuration(self.config_seed)
@@ -161,6 +167,8 @@ class AppState(traitlets.HasTraits):
         """`_commit`, returning the ``(source, exception)`` of every observer that failed
         on the new revision instead of reporting them (:meth:`_transaction` rolls back)."""
         self._memo.clear()
+        if self.work is not None and self._failures is None:
+            self.cancel_work()  # its result would belong to an older revision
         outer, self._failures = self._failures, []
         try:
             with self.hold_trait_notifications():
@@ -273,7 +281,27 @@ class AppState(traitlets.HasTraits):
         On failure the session keeps its last valid model and nothing is redrawn.
         """
         label = "Build model" if _rebuilds(changes) else "Update " + ", ".join(sorted(changes))
+        if self._action is None and _running_loop() and self._estimate_s(changes) > TIME_BUDGET_S:
+            return self.run(source, label, self._start_update, source, label, changes)[0]
         return self.run(source, label, self._apply_update, changes)[0]
+
+    def _estimate_s(self, changes: dict) -> float:
+        """Estimated seconds of a change (0 when invalid: it fails fast anyway)."""
+        try:
+            return compute.estimate_build_s(self.session.setup.change(**changes))
+        except (TypeError, ValueError):
+            return 0.0
+
+    def _start_update(self, source: str, label: str, changes: dict) -> None:
+        """A change estimated over `TIME_BUDGET_S`: built in steps in the background,
+        committed (atomically) only when complete; Cancel keeps the previous state."""
+
+        def on_done(new_state) -> None:
+            self._transaction(lambda: self._prepare_update(changes, new_state))
+            self.clear_errors()
+
+        steps = self.session.change_steps(**changes)
+        self.start_work(source, label, steps, on_done, on_cancel=self.refresh)
 
     def set_character(self, character_id: int | None, source: str = "character") -> bool:
         """Choose the irrep whose characters weight the orbit (``None``: all ones)."""
@@ -283,10 +311,14 @@ class AppState(traitlets.HasTraits):
         self._transaction(lambda: self._prepare_update(changes))
         self.clear_errors()
 
-    def _prepare_update(self, changes: dict) -> dict:
-        """Change the session and compute every field of the new revision (no commit)."""
+    def _prepare_update(self, changes: dict, new_state=None) -> dict:
+        """Change the session (to ``new_state`` when built already) and compute every
+        field of the new revision (no commit)."""
         old_variables = self.session.variables
-        self.timed(self.session.change, **changes)
+        if new_state is None:
+            self.timed(self.session.change, **changes)
+        else:
+            self.session.restore(new_state)
         fields = {"setup": self.session.setup, "character": self.session.setup.character_id}
         if self.session.variables is not old_variables:
             self.parameters_path = None  # re-initialised: no longer the loaded parameters
@@ -410,6 +442,92 @@ class AppState(traitlets.HasTraits):
         finally:
             self.progress = (0, 0, "")
 
+    # ------------------------------------------------------------------ long work
+    def start_work(
+        self,
+        source: str,
+        label: str,
+        steps: Generator,
+        on_done: Callable[[Any], None],
+        on_cancel: Callable[[], None] | None = None,
+    ) -> bool:
+        """Run a step generator (yielding ``(done, total)``, returning a result) as
+        cancellable background work; ``on_done(result)`` runs as one action when it ends.
+
+        With a running asyncio event loop (a Jupyter kernel) the steps run as a
+        `BackgroundWork` task, one step per chunk, yielding to the loop in between: the
+        status line shows ``working`` with the progress and a Cancel button. Without one
+        (plain Python, tests) they run to the end now. Cancelling, or a new revision,
+        stops between steps and keeps the last valid state; the views re-show it.
+
+        Returns:
+            True when the work was started in the background, False when it ran now.
+        """
+        self.cancel_work()
+        if not _running_loop():
+            with self.progress_steps(label, 1) as step:
+                while True:
+                    try:
+                        done, total = next(steps)
+                    except StopIteration as finished:
+                        result = finished.value
+                        break
+                    step(done, total)
+            on_done(result)
+            return False
+        holder: dict[str, Any] = {}
+
+        def chunk() -> bool:
+            try:
+                done, total = next(steps)
+            except StopIteration as finished:
+                holder["result"] = finished.value
+                return False
+            self.progress = (int(done), int(total), label)
+            return True
+
+        def on_stop(final: str) -> None:
+            self.work = None
+            self.working = ""
+            self.progress = (0, 0, "")
+            if final == "done":
+                self.run(source, label, on_done, holder["result"])
+                return
+            steps.close()
+            if final == "failed":
+                self.report(source, work.error)
+                self.last_action = ActionRecord(label, ok=False)
+                return
+            self.post(Message(source, f"{label}: cancelled; the previous state is kept", "info"))
+            self.last_action = ActionRecord(f"{label} (cancelled)", ok=False)
+            if on_cancel is not None:
+                self.run(source, None, on_cancel)
+
+        work = BackgroundWork(chunk, on_stop=on_stop, name=label)
+        self.work = work
+        self.working = label
+        self.progress = (0, 1, label)
+        work.start()
+        return True
+
+    def cancel_work(self) -> bool:
+        """Stop the background work between two steps (the last valid state stays);
+        False when none runs."""
+        work = self.work
+        if work is None or not work.running:
+            return False
+        work.cancel()
+        self.working = ""
+        return True
+
+    def refresh(self) -> None:
+        """Make every view re-show the current state (e.g. after a cancelled change,
+        whose controls still show what was asked): one revision, same values."""
+        self._memo.clear()
+        with self.hold_trait_notifications():
+            self.changed = frozenset(MODEL_TRAITS)
+            self.revision += 1
+
     # ------------------------------------------------------------------ compute calls
     def timed(self, fn: Callable, *args, **kwargs):
         """Call a session method (`compute.Session.timed`) and add its kernel timing to the
@@ -485,6 +603,15 @@ class AppState(traitlets.HasTraits):
                 self.session.exact_state,
                 progress=lambda done, total: step(done, total),
             )
+
+
+def _running_loop() -> bool:
+    """Whether an asyncio event loop runs in this thread (a Jupyter kernel's)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 class ChangeRejected(ValueError):
