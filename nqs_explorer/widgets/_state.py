@@ -281,7 +281,7 @@ class AppState(traitlets.HasTraits):
         On failure the session keeps its last valid model and nothing is redrawn.
         """
         label = "Build model" if _rebuilds(changes) else "Update " + ", ".join(sorted(changes))
-        if self._action is None and _running_loop() and self._estimate_s(changes) > TIME_BUDGET_S:
+        if self._action is None and self._estimate_s(changes) > TIME_BUDGET_S:
             return self.run(source, label, self._start_update, source, label, changes)[0]
         return self.run(source, label, self._apply_update, changes)[0]
 
@@ -293,8 +293,9 @@ class AppState(traitlets.HasTraits):
             return 0.0
 
     def _start_update(self, source: str, label: str, changes: dict) -> None:
-        """A change estimated over `TIME_BUDGET_S`: built in steps in the background,
-        committed (atomically) only when complete; Cancel keeps the previous state."""
+        """A change estimated over `TIME_BUDGET_S`: built in steps with progress (in the
+        background when an event loop runs), committed (atomically) only when complete;
+        Cancel keeps the previous state."""
 
         def on_done(new_state) -> None:
             self._transaction(lambda: self._prepare_update(changes, new_state))
