@@ -176,6 +176,8 @@ class SpectrumView(View):
         k = int(self.levels.value)
         if session.hilbert.n_states > QUICK_STATES and not session.has_spectrum(k):
             revision = self.state.revision
+            if self.state.work is not None:  # a setup build runs: its commit redraws
+                return PENDING
 
             def on_done(_table) -> None:
                 if self.state.revision == revision:  # else a newer revision redraws

@@ -168,7 +168,7 @@ class AppState(traitlets.HasTraits):
         on the new revision instead of reporting them (:meth:`_transaction` rolls back)."""
         self._memo.clear()
         if self.work is not None and self._failures is None:
-            self.cancel_work()  # its result would belong to an older revision
+            self.cancel_work(user=False)  # its result would belong to an older revision
         outer, self._failures = self._failures, []
         try:
             with self.hold_trait_notifications():
@@ -464,7 +464,7 @@ class AppState(traitlets.HasTraits):
         Returns:
             True when the work was started in the background, False when it ran now.
         """
-        self.cancel_work()
+        self.cancel_work(user=False)  # superseded
         if not _running_loop():
             with self.progress_steps(label, 1) as step:
                 while True:
@@ -488,9 +488,8 @@ class AppState(traitlets.HasTraits):
             return True
 
         def on_stop(final: str) -> None:
-            self.work = None
-            self.working = ""
-            self.progress = (0, 0, "")
+            if self.work is work:  # else already cancelled (and maybe superseded)
+                self._clear_work()
             if final == "done":
                 self.run(source, label, on_done, holder["result"])
                 return
@@ -499,6 +498,8 @@ class AppState(traitlets.HasTraits):
                 self.report(source, work.error)
                 self.last_action = ActionRecord(label, ok=False)
                 return
+            if not getattr(work, "user_cancelled", False):
+                return  # superseded by a new revision or new work: nothing to say
             self.post(Message(source, f"{label}: cancelled; the previous state is kept", "info"))
             self.last_action = ActionRecord(f"{label} (cancelled)", ok=False)
             if on_cancel is not None:
@@ -511,15 +512,21 @@ class AppState(traitlets.HasTraits):
         work.start()
         return True
 
-    def cancel_work(self) -> bool:
-        """Stop the background work between two steps (the last valid state stays);
-        False when none runs."""
+    def cancel_work(self, user: bool = True) -> bool:
+        """Stop the background work between two steps (the last valid state stays; a
+        ``user`` cancel says so and re-shows it); False when none runs."""
         work = self.work
-        if work is None or not work.running:
+        if work is None:
             return False
+        work.user_cancelled = user
         work.cancel()
-        self.working = ""
+        self._clear_work()
         return True
+
+    def _clear_work(self) -> None:
+        self.work = None
+        self.working = ""
+        self.progress = (0, 0, "")
 
     def refresh(self) -> None:
         """Make every view re-show the current state (e.g. after a cancelled change,

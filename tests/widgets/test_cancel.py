@@ -15,12 +15,14 @@ CHAIN12 = compute.Setup(lattice="Chain", extent=(12,), hamiltonian="Heisenberg")
 
 
 async def settle(state, turns: int = 2000) -> None:
-    """Let the loop run until no background work is left."""
+    """Let the loop run until no background work (or its ending) is left."""
+    me = asyncio.current_task()
     for _ in range(turns):
-        if state.work is None:
+        if state.work is None and not (asyncio.all_tasks() - {me}):
             break
         await asyncio.sleep(0)
     assert state.work is None
+    assert not (asyncio.all_tasks() - {me})
 
 
 @pytest.fixture(autouse=True)
@@ -121,3 +123,21 @@ def test_without_an_event_loop_the_work_runs_at_once():
     assert state.work is None
     assert view.drawn_revision == state.revision
     assert view.table.ground_energy == pytest.approx(-21.5495636698, abs=1e-8)
+
+
+def test_a_new_revision_supersedes_running_work_without_a_message():
+    async def main():
+        state = AppState(CHAIN12)
+        view = SpectrumView(state)
+        first = state.work
+        assert first is not None
+        await asyncio.sleep(0)
+        state.update("spectrum", couplings={"J": 2.0})  # a new revision: new spectrum
+        assert state.work is not None
+        assert state.work is not first  # the old work stops at its next step, silently
+        await settle(state)
+        assert "spectrum" not in state.messages
+        assert view.drawn_revision == state.revision
+        assert view.table.ground_energy == pytest.approx(2 * -21.5495636698, abs=1e-7)
+
+    asyncio.run(main())

@@ -480,7 +480,7 @@ def run_driver(n_actions: int, seed: int) -> HostileDriver:
 
 
 def test_hostile_driver():
-    run_driver(300, seed=1)
+    run_driver(200, seed=1)
 
 
 @pytest.mark.slow
