@@ -586,14 +586,28 @@ class AppState(traitlets.HasTraits):
                 out = self.timed(self.session.sample, n, seed)
                 step(1)
             return out
+        steps = self.sample_steps(n, seed)
+        with self.progress_steps(f"sampling {n}", 1) as step:
+            while True:
+                try:
+                    step(*next(steps))
+                except StopIteration as finished:
+                    return finished.value
+
+    def sample_steps(self, n: int, seed: int) -> Generator:
+        """`sample` as steps for `start_work`: one chunk of :data:`SAMPLE_CHUNK` samples per
+        step (yielding ``(done, total)`` chunks), returning ``(samples, log_probs)``."""
+        n, seed = int(n), int(seed)
+        if n < 1:
+            raise ValueError(f"number of samples must be >= 1, got {n}")
         chunks = -(-n // SAMPLE_CHUNK)
+        size = min(n, SAMPLE_CHUNK)
         samples, log_probs = [], []
-        with self.progress_steps(f"sampling {n}", chunks) as step:
-            for k in range(chunks):
-                x, lp = self.timed(self.session.sample, SAMPLE_CHUNK, seed + k)
-                samples.append(x)
-                log_probs.append(lp)
-                step(k + 1)
+        for k in range(chunks):
+            x, lp = self.timed(self.session.sample, size, seed + k)
+            samples.append(x)
+            log_probs.append(lp)
+            yield k + 1, chunks
         return np.concatenate(samples)[:n], np.concatenate(log_probs)[:n]
 
     def checks(self) -> list[compute.CheckResult]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import numpy as np
 import pytest
 
 from nqs_explorer import compute
@@ -141,3 +142,39 @@ def test_a_new_revision_supersedes_running_work_without_a_message():
         assert view.table.ground_energy == pytest.approx(2 * -21.5495636698, abs=1e-7)
 
     asyncio.run(main())
+
+
+def test_many_samples_are_drawn_in_the_background_and_can_be_cancelled():
+    from nqs_explorer.widgets import AutoregressiveView
+    from nqs_explorer.widgets._autoregressive_view import BACKGROUND_SAMPLES
+
+    from ._support import text_of
+
+    setup = compute.Setup(group=None, architecture="FastARNNConv2D")
+    n = BACKGROUND_SAMPLES + 1
+
+    async def main():
+        state = AppState(setup)
+        view = AutoregressiveView(state)
+        view.n_samples.value = n
+        view.draw.click()
+        assert state.working == f"sampling {n}"
+        assert view.samples_info.value == ""
+        await settle(state)
+        assert f"{n} samples drawn" in text_of(view.samples_info.value)
+        view.samples_info.value = ""
+        view.draw.click()
+        await asyncio.sleep(0)
+        assert state.cancel_work() is True
+        await settle(state, turns=5)
+        assert view.samples_info.value == ""  # nothing drawn after a cancel
+        assert f"sampling {n}: cancelled" in state.messages["autoregressive"].text
+
+    asyncio.run(main())
+    # the blocking call takes the same steps: chunks of SAMPLE_CHUNK with seeds seed + k
+    state = AppState(setup)
+    samples, log_probs = state.sample(n, 7)
+    assert samples.shape == (n, 9)
+    chunk, chunk_lp = state.session.sample(compute.SAMPLE_CHUNK, 8)
+    np.testing.assert_array_equal(samples[compute.SAMPLE_CHUNK : 2 * compute.SAMPLE_CHUNK], chunk)
+    np.testing.assert_allclose(log_probs[compute.SAMPLE_CHUNK : 2 * compute.SAMPLE_CHUNK], chunk_lp)
