@@ -8,6 +8,9 @@ enumeration, parameter summary) through one cache of ahead-of-time compiled kern
 timing, `Setup.change` applies the change rules and `Session.checks` gives the verdicts.
 """
 
+from ._budget import check_model_budget as check_model_budget
+from ._budget import check_setup_budget as check_setup_budget
+from ._budget import estimate_build_s as estimate_build_s
 from ._checks import CHECK_NAMES as CHECK_NAMES
 from ._checks import VERDICTS as VERDICTS
 from ._checks import CheckResult as CheckResult
@@ -28,8 +31,11 @@ from ._constants import LATTICE_SUBLATTICES as LATTICE_SUBLATTICES
 from ._constants import LATTICES as LATTICES
 from ._constants import MAX_SAMPLES as MAX_SAMPLES
 from ._constants import MAX_SEED as MAX_SEED
+from ._constants import MAX_SITES as MAX_SITES
+from ._constants import MODEL_MAX_BYTES as MODEL_MAX_BYTES
 from ._constants import PARAM_DTYPES as PARAM_DTYPES
 from ._constants import SAMPLE_CHUNK as SAMPLE_CHUNK
+from ._constants import TIME_BUDGET_S as TIME_BUDGET_S
 from ._hamiltonian import build_hamiltonian as build_hamiltonian
 from ._hamiltonian import check_total_sz as check_total_sz
 from ._hamiltonian import coupling_declarations as coupling_declarations
@@ -91,8 +97,11 @@ __all__ = [
     "LATTICE_SUBLATTICES",
     "MAX_SAMPLES",
     "MAX_SEED",
+    "MAX_SITES",
+    "MODEL_MAX_BYTES",
     "PARAM_DTYPES",
     "SAMPLE_CHUNK",
+    "TIME_BUDGET_S",
     "TRAIN_ESTIMATORS",
     "TRAIN_OPTIMIZERS",
     "VERDICTS",
@@ -116,12 +125,15 @@ __all__ = [
     "build_hamiltonian",
     "cache_size",
     "carried_over",
+    "check_model_budget",
+    "check_setup_budget",
     "check_total_sz",
     "clear_spectrum_cache",
     "compile_count",
     "coupling_declarations",
     "current_values",
     "declarations",
+    "estimate_build_s",
     "orbit_strategy",
     "resolve_couplings",
     "run_checks",

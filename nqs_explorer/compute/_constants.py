@@ -76,3 +76,24 @@ LATTICE_SUBLATTICES = {
     "Honeycomb": 2,
     "Kagome": 3,
 }
+
+# ---------------------------------------------------------------------------- size budgets
+# Decided before any work starts (`compute.check_setup_budget`, `Session` before
+# initialising): each refusal names the largest size that fits. The figures come from
+# ``benchmarks/bench_budget.py`` (recorded in benchmarks/RESULTS.md, 2 CPU cores).
+
+#: Seconds one action may take before it must show progress and a Cancel button.
+TIME_BUDGET_S = 1.0
+#: Measured cost of drawing and rendering a lattice: ~200 µs per site (Square 48x48).
+DRAW_S_PER_SITE = 200e-6
+#: Measured cost of building a lattice with its bonds: ~450 bytes and ~2 µs per site.
+LATTICE_BYTES_PER_SITE = 450
+#: Largest lattice of the app ("a few thousand sites"): drawing it fits `TIME_BUDGET_S`
+#: (4096 x 200 µs = 0.8 s), its lattice ~2 MB, an RBM α=1 on it 16.8 M parameters.
+MAX_SITES = 4096
+#: Largest parameter tree a model may have, in bytes (estimated abstractly with
+#: ``jax.eval_shape`` before initialising: nothing is allocated for a refused model).
+MODEL_MAX_BYTES = 256 * 2**20
+#: Measured initialisation of an RBM α=1: 0.1 s for 1.05 M parameters (Chain 1024);
+#: with the group, model and drawing costs this estimates a build (`estimate_build_s`).
+INIT_S_PER_PARAMETER = 1e-7

@@ -9,13 +9,18 @@ from pathlib import Path
 import jax
 import numpy as np
 
+from ..utils import run_steps
 from . import _build, _hamiltonian, _kernels
 from ._autoregressive import AutoregressiveViews
+from ._budget import check_model_budget
 from ._results import Timing
 from ._session_core import SessionState, records_timing
 from ._setup import Setup
 from ._spectrum import SpectrumViews
 from ._symmetry import SymmetryViews
+
+#: Stages of a build (`Session.change_steps` yields ``(done, BUILD_STEPS)``).
+BUILD_STEPS = 5
 
 
 @functools.lru_cache(maxsize=16)
@@ -76,11 +81,17 @@ class Session(SymmetryViews, AutoregressiveViews, SpectrumViews):
     # ------------------------------------------------------------------ building
     def _build(self, setup: Setup, old: SessionState | None) -> SessionState:
         """A new state for ``setup``, reusing from ``old`` what does not change."""
+        return run_steps(self._build_steps(setup, old))
+
+    def _build_steps(self, setup: Setup, old: SessionState | None):
+        """`_build` as a generator: yields ``(done, BUILD_STEPS)`` between the stages
+        (lattice, group and characters, model, parameters) and returns the new state."""
         from ..hilbert import Spin
 
-        setup.validate()
+        setup.validate()  # the size budgets included: nothing is built over them
         lattice = self._lattices.get(_build.lattice_key(setup), lambda: _build.build_lattice(setup))
         hilbert = Spin(0.5, int(lattice.n_nodes))
+        yield 1, BUILD_STEPS
         group = self._groups.get(
             _build.group_key(setup), lambda: _build.build_group(setup, lattice)
         )
@@ -95,10 +106,12 @@ class Session(SymmetryViews, AutoregressiveViews, SpectrumViews):
                 if not np.array_equal(host_perms[0], np.arange(host_perms.shape[1])):
                     raise ValueError(f"group {group.name}: element 0 must be the identity")
                 perms = jax.device_put(host_perms)
+        yield 2, BUILD_STEPS
         model = self._models.get(
             (*_build.model_key(setup), setup.character_id if setup.symmetrize else None),
             lambda: _build.build_model(setup, lattice, hilbert, group),
         )
+        yield 3, BUILD_STEPS
         init_model = model
         if setup.symmetrize:
             # Neither the group nor the character enters the parameters (flax derives the
@@ -119,6 +132,7 @@ class Session(SymmetryViews, AutoregressiveViews, SpectrumViews):
         if reusable:
             variables, device_variables = old.variables, old.device_variables
         else:
+            check_model_budget(init_model, hilbert.size, setup.architecture)
             example = np.full((1, hilbert.size), hilbert.local_states[0])
             device_variables = self._run(
                 _kernels.init, np.uint32(setup.seed), example, model=init_model, to_host=False
@@ -128,6 +142,7 @@ class Session(SymmetryViews, AutoregressiveViews, SpectrumViews):
             problem = _build.finite_report(variables)
             if problem is not None:
                 raise ValueError(f"initialisation gave {problem}")
+        yield 4, BUILD_STEPS
         hamiltonian = self._hamiltonian(setup, lattice, hilbert, old)
         return SessionState(
             hamiltonian=hamiltonian,
@@ -189,6 +204,35 @@ class Session(SymmetryViews, AutoregressiveViews, SpectrumViews):
         """
         setup = self._state.setup.change(**fields)
         self._state = self._build_checked(setup, self._state)
+
+    def change_steps(self, **fields):
+        """`change` as cancellable steps, for the app's long builds.
+
+        A generator yielding ``(done, total)`` between the build stages and returning
+        the new state, which is *not* installed: ``session.restore(state)`` makes it
+        current. Abandoning the generator leaves the session as it was (only the build
+        memo caches keep what was built).
+
+        Raises (when iterated):
+            ValueError: as `change` (budgets and bad fields before anything is built).
+
+        Example:
+            >>> from nqs_explorer.compute import Session
+            >>> from nqs_explorer.utils import run_steps
+            >>> s = Session()
+            >>> state = run_steps(s.change_steps(extent=(4,)))
+            >>> s.setup.extent, state.setup.extent
+            ((3, 3), (4, 4))
+            >>> s.restore(state); s.lattice.n_nodes
+            16
+        """
+        setup = self._state.setup.change(**fields)
+        try:
+            return (yield from self._build_steps(setup, self._state))
+        except ValueError:
+            raise
+        except Exception as err:
+            raise ValueError(f"cannot build this setup: {type(err).__name__}: {err}") from err
 
     def _build_checked(self, setup: Setup, old: SessionState | None) -> SessionState:
         """`_build`, with any failure turned into a ValueError that says what failed."""

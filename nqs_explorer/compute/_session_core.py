@@ -169,6 +169,18 @@ class SessionBase:
         """Whether the model is autoregressive (conditionals, sampling, normalised)."""
         return _build.is_autoregressive(self._state.setup)
 
+    def snapshot(self) -> SessionState:
+        """The current state, to hand back to `restore` (states are never edited in
+        place, so this is cheap: nothing is copied)."""
+        return self._state
+
+    def restore(self, snapshot: SessionState) -> None:
+        """Go back to a `snapshot` of this session (undo a change whose effects failed
+        further up, e.g. a view that could not draw it)."""
+        if not isinstance(snapshot, SessionState):
+            raise TypeError(f"expected a snapshot of this session, got {type(snapshot).__name__}")
+        self._state = snapshot
+
     def timed(self, method, /, *args, **kwargs) -> Timed:
         """Call ``method`` (a method of this session, or its name) and return its result
         with the combined timing of every kernel it ran, as a `Timed`.

@@ -184,6 +184,10 @@ class Setup:
             raise ValueError(f"pbc: expected a bool or a tuple of bools, got {pbc!r}")
         if len(pbc) != len(extent):
             raise ValueError(f"pbc: needs one flag per axis ({len(extent)}), got {pbc}")
+        if self.group in GROUPS:
+            from ._budget import check_setup_budget
+
+            check_setup_budget(self)  # sizes and group tables, before anything is built
         if self.group not in GROUPS:
             raise ValueError(f"group: unknown group {self.group!r}; choose one of {GROUPS}")
         if self.point_group is not None and not isinstance(self.point_group, str):

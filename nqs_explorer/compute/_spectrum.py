@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..utils import run_steps
 from . import _build, _kernels
 from ._constants import EXACT_MAX_BYTES
 from ._hamiltonian import hamiltonian_key, resolve_couplings
@@ -184,7 +185,21 @@ class SpectrumViews(SessionBase):
             >>> t.labels[:2], round(t.ground_energy, 6)
             (('k=0', 'k=1/6'), -11.211103)
         """
-        from ..exact import sector_spectrum
+        return run_steps(self.spectrum_steps(k))
+
+    def has_spectrum(self, k: int = 1) -> bool:
+        """Whether `spectrum` ``(k)`` is cached (returns at once)."""
+        return self.spectrum_key(k) in _SPECTRA
+
+    def spectrum_steps(self, k: int = 1):
+        """`spectrum` as cancellable steps: a generator yielding ``(done, total)`` (one
+        step per sector for spaces above `DENSE_SECTOR_STATES`, none when cached) and
+        returning the `SectorSpectrum`; the cache is filled only when it completes.
+
+        Raises (when iterated):
+            ValueError: as `spectrum`.
+        """
+        from ..exact import sector_spectrum_steps
 
         if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
             raise ValueError(f"k must be an integer >= 1, got {k!r}")
@@ -205,7 +220,7 @@ class SpectrumViews(SessionBase):
                 table = _dense_sector_spectrum(op, group, int(k), total_sz)
             else:
                 # lattice groups commute with every Hamiltonian built on the lattice's bonds
-                table = sector_spectrum(
+                table = yield from sector_spectrum_steps(
                     op, group, k=int(k), total_sz=total_sz, check_symmetry=False
                 )
             _SPECTRA[key] = table

@@ -10,6 +10,7 @@ from ._irreps import irrep_matrices as irrep_matrices
 from ._lanczos import full_ed as full_ed
 from ._lanczos import lanczos_ed as lanczos_ed
 from ._sectors import sector_spectrum as sector_spectrum
+from ._sectors import sector_spectrum_steps as sector_spectrum_steps
 from ._table import Sector as Sector
 from ._table import SectorSpectrum as SectorSpectrum
 
@@ -22,4 +23,5 @@ __all__ = [
     "irrep_matrices",
     "lanczos_ed",
     "sector_spectrum",
+    "sector_spectrum_steps",
 ]

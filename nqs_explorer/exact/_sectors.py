@@ -23,6 +23,8 @@ representatives are touched.
 
 from __future__ import annotations
 
+from collections.abc import Generator
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -98,6 +100,48 @@ def sector_spectrum(
         >>> spec.ground_sector.label, spec.dims.tolist()
         ('k=0', [6, 3, 4, 3])
     """
+    steps = sector_spectrum_steps(
+        operator,
+        group,
+        k,
+        total_sz,
+        hilbert=hilbert,
+        compute_eigenvectors=compute_eigenvectors,
+        check_symmetry=check_symmetry,
+    )
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def sector_spectrum_steps(
+    operator,
+    group: PermutationGroup,
+    k: int = 1,
+    total_sz: float | None = None,
+    *,
+    hilbert=None,
+    compute_eigenvectors: bool = False,
+    check_symmetry: bool = True,
+) -> Generator[tuple[int, int], None, SectorSpectrum]:
+    """`sector_spectrum` in steps, for work that must stay cancellable.
+
+    A generator yielding ``(done, total)`` after the basis is built (``done = 0``) and
+    after each sector (``total = n_irreps``); its return value (``StopIteration.value``)
+    is the `SectorSpectrum`. Abandoning it between steps leaves nothing behind. Checks
+    (the memory guard included) run before the first yield.
+
+    Example:
+        >>> import nqs_explorer as nqx
+        >>> from nqs_explorer.exact import sector_spectrum_steps
+        >>> hi = nqx.hilbert.Spin(0.5, 4)
+        >>> H = nqx.operator.Heisenberg(hi, nqx.graph.Chain(4))
+        >>> steps = sector_spectrum_steps(H, nqx.graph.Chain(4).translation_group())
+        >>> [next(steps) for _ in range(5)]
+        [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
+    """
     if not isinstance(group, PermutationGroup):
         raise TypeError(f"group must be a nqs_explorer.group.PermutationGroup, got {group!r}")
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
@@ -142,10 +186,12 @@ def sector_spectrum(
 
     h_cols = h_sub.tocsc()[:, orbits.rep_pos]
     sectors = []
+    yield 0, group.n_irreps
     for c in range(group.n_irreps):
         sectors.append(
             _solve_sector(h_cols, orbits, group, c, k, compute_eigenvectors, rows, states.shape[0])
         )
+        yield c + 1, group.n_irreps
     return SectorSpectrum(
         rows=tuple(sectors),
         group_name=group.name,

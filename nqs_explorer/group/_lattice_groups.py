@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 
+from ._budget import check_group_budget
 from ._point import PointGroup, schoenflies, sort_key
 from ._point3d import KNOWN_3D
 from ._space import SpaceGroup
@@ -67,11 +68,18 @@ def normalize_point_group_name(name: str, ndim: int = 2) -> str:
     raise ValueError(f"unknown point group {name!r}; known point groups: {_SPELLINGS}")
 
 
+def _check(lattice, kind: str) -> None:
+    """`check_group_budget` of ``kind`` on ``lattice`` (before anything is allocated)."""
+    n_sub = int(getattr(lattice, "n_sublattices", 1))
+    check_group_budget(kind, lattice.extent, lattice.pbc, n_sub, repr(lattice))
+
+
 def _realizations(lattice) -> dict[str, tuple[np.ndarray, int, np.ndarray, np.ndarray]]:
     """name -> (op indices, center index, ops, maps, centers) of the first working realization."""
     cache = getattr(lattice, "_group_cache", None)
     if cache is not None and "realizations" in cache:
         return cache["realizations"]
+    _check(lattice, "point")
     ops, centers, maps = symmetric_operations(lattice)
     ok = np.all(maps >= 0, axis=2)  # (n_c, n_ops)
     # an operation other than Id that moves no site (tiny lattices) would make the
@@ -161,7 +169,13 @@ def point_group(lattice, name: str | None = None) -> PointGroup:
 
 
 def space_group(lattice, name: str | None = None) -> SpaceGroup:
-    """Space group ``T ⋊ P`` of ``lattice`` with point group ``name`` (default: the largest)."""
+    """Space group ``T ⋊ P`` of ``lattice`` with point group ``name`` (default: the largest).
+
+    Raises:
+        ValueError: tables over `MAX_TABLE_BYTES` (before building anything), or ``name``
+            not a symmetry of the lattice.
+    """
+    _check(lattice, "space")
     translations = lattice.translation_group() if hasattr(lattice, "translation_group") else None
     if translations is None:
         translations = translation_group(lattice)

@@ -8,6 +8,7 @@ from functools import cached_property
 
 import numpy as np
 
+from ._budget import check_group_budget
 from ._permutation import PermutationGroup
 
 
@@ -48,6 +49,7 @@ class TranslationGroup(PermutationGroup):
     def __init__(self, extent, pbc, n_sublattices: int):
         extent = tuple(int(x) for x in extent)
         pbc = tuple(bool(x) for x in pbc)
+        check_group_budget("translation", extent, pbc, n_sublattices, f"extent {extent}")
         n_trans = tuple(L if p else 1 for L, p in zip(extent, pbc))
         ndim = len(extent)
         translations = np.indices(n_trans).reshape(ndim, -1).T  # row-major

@@ -11,10 +11,28 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
+from typing import Any
 
 #: The states of a `BackgroundWork`.
 WORK_STATES = ("idle", "running", "paused", "done", "failed")
+
+
+def run_steps(steps: Generator[Any, None, Any]) -> Any:
+    """Run a step generator to its end and return its return value (blocking).
+
+    Example:
+        >>> def steps():
+        ...     yield 1
+        ...     return "done"
+        >>> run_steps(steps())
+        'done'
+    """
+    while True:
+        try:
+            next(steps)
+        except StopIteration as finished:
+            return finished.value
 
 
 class BackgroundWork:

@@ -8,6 +8,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import plot
+from ..compute import SAMPLE_CHUNK
 from ._figure import LiveFigure
 from ._state import AppState
 from ._view import View, set_if_changed, set_options
@@ -40,6 +41,11 @@ def conditionals_html(probs, site: int, sigma, fields, local_states) -> str:
         f"receptive field of site {site}: {field}<br>"
         f"log p(σ) = Σ_i log p(σ_i | σ_&lt;i) = {log_p:.6f}"
     )
+
+
+#: Above this many samples, drawing runs as cancellable background work (16 chunks of
+#: `SAMPLE_CHUNK`: ~0.3 s for FastARNNConv2D 10x10 at the measured 12 k samples/s).
+BACKGROUND_SAMPLES = 16 * SAMPLE_CHUNK
 
 
 class AutoregressiveView(View):
@@ -173,7 +179,22 @@ class AutoregressiveView(View):
         return [*plot.conditionals_value_artists(ax), ax.title]
 
     def _draw_samples(self) -> None:
-        samples, log_probs = self.state.sample(self.n_samples.value, self.sample_seed.value)
+        """Draw the samples; more than `BACKGROUND_SAMPLES` run as cancellable background
+        work (progress and Cancel in the status line) and are shown when complete."""
+        n, seed = int(self.n_samples.value), int(self.sample_seed.value)
+        if n <= BACKGROUND_SAMPLES:
+            self._show_samples(*self.state.sample(n, seed))
+            return
+        revision = self.state.revision
+
+        def on_done(result) -> None:
+            if self.state.revision == revision:  # else the model changed meanwhile
+                self._show_samples(*result)
+
+        steps = self.state.sample_steps(n, seed)
+        self.state.start_work(self.source, f"sampling {n}", steps, on_done)
+
+    def _show_samples(self, samples, log_probs) -> None:
         lattice, states = self.state.session.lattice, self.state.local_states
         self.samples_figure.fill(
             lambda fig: plot.draw_samples(

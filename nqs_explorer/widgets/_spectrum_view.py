@@ -12,7 +12,7 @@ from ..compute import HAMILTONIANS, coupling_declarations, resolve_couplings
 from ._controls import control_for, read_control, show_value
 from ._figure import LiveFigure
 from ._state import AppState
-from ._view import View, set_if_changed, set_options
+from ._view import PENDING, View, set_if_changed, set_options
 
 #: Largest number of states whose spectrum and energy are computed without a progress bar
 #: (3×3 = 512 states take well under 100 ms).
@@ -20,6 +20,12 @@ QUICK_STATES = 1 << 10
 #: Levels per sector offered by the ``levels`` control.
 MAX_LEVELS = 6
 _NONE = "none"
+
+
+def _resumed(first, steps):
+    """The step generator ``steps`` whose first step ``first`` was already taken."""
+    yield first
+    return (yield from steps)
 
 
 def _total_sz_options(n_sites: int) -> list[tuple[str, float | None]]:
@@ -100,7 +106,8 @@ class SpectrumView(View):
                 self.figure.widget,
             ]
         )
-        self.sync()
+        self.drawn_revision = -1  # nothing drawn yet (the spectrum may finish in the background)
+        self._redraw(self.sync)
 
     # ---------------------------------------------------------------- events -> state
     def _set_coupling(self, spec, control) -> bool:
@@ -147,11 +154,17 @@ class SpectrumView(View):
             for spec in coupling_declarations(setup.hamiltonian):
                 show_value(spec, self.couplings[spec.name], values[spec.name])
             set_options(self.total_sz, _total_sz_options(self.state.n_sites), setup.total_sz)
-        self._draw()
+        return self._draw()
 
-    def _draw(self) -> None:
+    def _draw(self):
         """Compute (memoised per revision) and draw; an exact-limit error is shown in
-        :attr:`notice` and keeps the last drawing."""
+        :attr:`notice` and keeps the last drawing.
+
+        A spectrum over `QUICK_STATES` states that is not cached yet is computed sector
+        by sector as background work (`AppState.start_work`: progress and Cancel in the
+        status line) when an event loop runs; the view then returns `PENDING` and draws
+        when it completes.
+        """
         session, setup = self.state.session, self.state.setup
         if setup.hamiltonian is None:
             self.notice.value = "<i>Choose a Hamiltonian to see its spectrum.</i>"
@@ -161,14 +174,36 @@ class SpectrumView(View):
             self.figure.redraw()
             return
         k = int(self.levels.value)
+        if session.hilbert.n_states > QUICK_STATES and not session.has_spectrum(k):
+            revision = self.state.revision
+            if self.state.work is not None:  # a setup build runs: its commit redraws
+                return PENDING
+
+            def on_done(_table) -> None:
+                if self.state.revision == revision:  # else a newer revision redraws
+                    self._draw()  # from the cache now
+                    self.finish_pending(revision)
+
+            steps = session.spectrum_steps(k)
+            try:
+                first = next(steps)  # the checks and the exact guard run here, at once
+            except StopIteration:
+                first = None  # nothing left to do in steps: drawn below
+            except ValueError as err:
+                self._show_unavailable(err)
+                return None
+            if first is not None and self.state.start_work(
+                self.source, "exact spectrum per sector", _resumed(first, steps), on_done
+            ):
+                self.notice.value = (
+                    "<i>computing the spectrum per sector… (Cancel: status line)</i>"
+                )
+                return PENDING
         try:
             self.table = self._spectrum(k)
         except ValueError as err:  # the exact guard: a message here, not an app error
-            self.notice.value = (
-                f'<span style="color:#a00">Spectrum not available: {html.escape(str(err))}</span>'
-            )
-            self.summary.value = ""
-            return
+            self._show_unavailable(err)
+            return None
         try:
             self.energy = self._model_energy()
             energy_note = ""
@@ -192,6 +227,12 @@ class SpectrumView(View):
         plot.draw_level_diagram(self.table, highlight=highlight, model_energy=model_energy, ax=ax)
         self.figure.redraw()
         self.summary.value = self._summary_html(highlight, energy_note)
+
+    def _show_unavailable(self, err: Exception) -> None:
+        self.notice.value = (
+            f'<span style="color:#a00">Spectrum not available: {html.escape(str(err))}</span>'
+        )
+        self.summary.value = ""
 
     def _spectrum(self, k: int):
         session = self.state.session

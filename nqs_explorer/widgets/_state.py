@@ -11,6 +11,13 @@ One user action changes the model fields together and bumps ``revision`` last, i
 ``hold_trait_notifications``: observers only ever see a consistent state, and a view
 that draws records the revision it drew (``View.drawn_revision``).
 
+Atomic: an action computes everything first (the new session state, the configuration),
+then commits. Any exception before the commit (MemoryError included) restores the
+session's previous state; a view that fails to draw the new revision makes the action
+roll back (session and traits back to the previous values, in one more revision that
+every view draws), with the view's error shown as the action's message. A change either
+fully applies or leaves the previous state, never a mix.
+
 Every call that can fail runs through :meth:`AppState.run`, the error boundary
 (`_boundary.py`): an exception becomes a message for its source, the session keeps its
 last valid model, and nothing raises into the notebook.
@@ -18,18 +25,20 @@ last valid model, and nothing raises into the notebook.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import numpy as np
 import traitlets
 
 from .. import compute
-from ..compute import SAMPLE_CHUNK
+from ..compute import SAMPLE_CHUNK, TIME_BUDGET_S
+from ..utils import BackgroundWork
 from ._boundary import Message, describe_exception, unique_warnings
 
 #: The traits whose change makes a new revision (what the views draw from).
@@ -76,6 +85,8 @@ class AppState(traitlets.HasTraits):
         parameters: bumped whenever the parameters are replaced.
         revision: bumped once per change of any of the above; what views draw from.
         busy: label of the action in progress ("" when idle).
+        working: label of the background work in progress ("" when none; see
+            :meth:`start_work`, :meth:`cancel_work`).
         progress: ``(done, total, label)`` of long work (``total == 0``: none).
         messages: current `Message` per source (a control or a view).
         last_error: the last error message (None before any).
@@ -109,6 +120,7 @@ class AppState(traitlets.HasTraits):
     messages = traitlets.Dict()
     last_error = traitlets.Instance(Message, allow_none=True)
     last_action = traitlets.Instance(ActionRecord, allow_none=True)
+    working = traitlets.Unicode("")
 
     def __init__(self, setup: compute.Setup | None = None, *, session=None):
         super().__init__()
@@ -120,6 +132,8 @@ class AppState(traitlets.HasTraits):
         self._action: ActionRecord | None = None
         self._timed_depth = 0
         self._memo: dict[str, Any] = {}  # results of the current revision
+        self._failures: list[tuple[str, Exception]] | None = None  # observers failing a commit
+        self.work: BackgroundWork | None = None  # the long work running in the background
         self.setup = self.session.setup
         self.character = self.setup.character_id
         self.configuration = self._fresh_configuration(self.config_seed)
@@ -131,22 +145,77 @@ class AppState(traitlets.HasTraits):
         unknown = sorted(set(names) - set(self.trait_names()))
         if unknown:
             raise ValueError(f"unknown trait(s) {unknown}; traits are {sorted(self.trait_names())}")
-        self.observe(lambda change: self._guarded(source, handler, change), names=names)
+        self.observe(lambda change: self._observed(source, handler, change), names=names)
+
+    def _observed(self, source: str, handler: Callable[[dict], None], change: dict) -> None:
+        try:
+            handler(change)
+        except Exception as exc:  # the boundary; inside a commit the action decides
+            if self._failures is not None:
+                self._failures.append((source, exc))
+            else:
+                self.report(source, exc)
 
     def _commit(self, **fields) -> None:
         """Set model ``fields`` (traits of `MODEL_TRAITS`) and bump the revision, notifying
-        the observers only once everything is consistent."""
+        the observers only once everything is consistent; a failing observer's error is
+        shown under its source."""
+        for source, exc in self._commit_collect(fields):
+            self.report(source, exc)
+
+    def _commit_collect(self, fields: dict) -> list[tuple[str, Exception]]:
+        """`_commit`, returning the ``(source, exception)`` of every observer that failed
+        on the new revision instead of reporting them (:meth:`_transaction` rolls back)."""
         self._memo.clear()
-        with self.hold_trait_notifications():
-            changed = set()
-            for name, value in fields.items():
-                old = getattr(self, name)
-                same = old is value if isinstance(value, np.ndarray) else old == value
-                if not same:
-                    setattr(self, name, value)
-                    changed.add(name)
-            self.changed = frozenset(changed)
-            self.revision += 1
+        if self.work is not None and self._failures is None:
+            self.cancel_work(user=False)  # its result would belong to an older revision
+        outer, self._failures = self._failures, []
+        try:
+            with self.hold_trait_notifications():
+                changed = set()
+                for name, value in fields.items():
+                    old = getattr(self, name)
+                    same = old is value if isinstance(value, np.ndarray) else old == value
+                    if not same:
+                        setattr(self, name, value)
+                        changed.add(name)
+                self.changed = frozenset(changed)
+                self.revision += 1
+        finally:
+            failures, self._failures = self._failures, outer
+        if outer is not None:  # a nested commit: the outer one decides
+            outer.extend(failures)
+            return []
+        return failures
+
+    def _transaction(self, prepare: Callable[[], dict]) -> None:
+        """All or nothing: ``prepare()`` may change the session and returns the model
+        fields to commit; on any exception (MemoryError included), or when a view fails
+        to draw the new revision, the session and traits go back to what they were.
+
+        Raises:
+            the exception of ``prepare``, or `ChangeRejected` naming the view that failed.
+        """
+        snapshot = self.session.snapshot()
+        old_fields = {name: getattr(self, name) for name in MODEL_TRAITS}
+        old_private = (self.parameters_path, self.config_seed)
+        try:
+            fields = prepare()
+        except BaseException:
+            self.session.restore(snapshot)
+            self.parameters_path, self.config_seed = old_private
+            raise
+        failures = self._commit_collect(fields)
+        if not failures:
+            return
+        self.session.restore(snapshot)
+        self.parameters_path, self.config_seed = old_private
+        self._commit(**old_fields)  # the old state failing too would be shown
+        source, exc = failures[0]
+        text, _details = describe_exception(exc)
+        raise ChangeRejected(
+            f"the {source} view could not show this change ({text}); the previous state is kept"
+        ) from exc
 
     # ------------------------------------------------------------------ configuration
     @property
@@ -173,7 +242,7 @@ class AppState(traitlets.HasTraits):
         """Make ``sigma`` (shape ``(N,)``) the current configuration."""
 
         def apply():
-            self._commit(configuration=self._check_configuration(sigma))
+            self._transaction(lambda: {"configuration": self._check_configuration(sigma)})
 
         return self.run(source, "Set configuration", apply)[0]
 
@@ -188,7 +257,7 @@ class AppState(traitlets.HasTraits):
             sigma = self.configuration.copy()
             index = int(np.argmin(np.abs(states - sigma[i])))
             sigma[i] = states[(index + 1) % len(states)]
-            self._commit(configuration=sigma)
+            self._transaction(lambda: {"configuration": sigma})
 
         return self.run(source, f"Flip site {site}", apply)[0]
 
@@ -196,8 +265,11 @@ class AppState(traitlets.HasTraits):
         """Draw a new uniformly random configuration (next seed when ``seed`` is None)."""
 
         def apply():
-            self.config_seed = self.config_seed + 1 if seed is None else int(seed)
-            self._commit(configuration=self._fresh_configuration(self.config_seed))
+            def prepare():
+                self.config_seed = self.config_seed + 1 if seed is None else int(seed)
+                return {"configuration": self._fresh_configuration(self.config_seed)}
+
+            self._transaction(prepare)
 
         return self.run(source, "Random configuration", apply)[0]
 
@@ -209,15 +281,45 @@ class AppState(traitlets.HasTraits):
         On failure the session keeps its last valid model and nothing is redrawn.
         """
         label = "Build model" if _rebuilds(changes) else "Update " + ", ".join(sorted(changes))
+        if self._action is None and self._estimate_s(changes) > TIME_BUDGET_S:
+            return self.run(source, label, self._start_update, source, label, changes)[0]
         return self.run(source, label, self._apply_update, changes)[0]
+
+    def _estimate_s(self, changes: dict) -> float:
+        """Estimated seconds of a change (0 when invalid: it fails fast anyway)."""
+        try:
+            return compute.estimate_build_s(self.session.setup.change(**changes))
+        except (TypeError, ValueError):
+            return 0.0
+
+    def _start_update(self, source: str, label: str, changes: dict) -> None:
+        """A change estimated over `TIME_BUDGET_S`: built in steps with progress (in the
+        background when an event loop runs), committed (atomically) only when complete;
+        Cancel keeps the previous state."""
+
+        def on_done(new_state) -> None:
+            self._transaction(lambda: self._prepare_update(changes, new_state))
+            self.clear_errors()
+
+        steps = self.session.change_steps(**changes)
+        self.start_work(source, label, steps, on_done, on_cancel=self.refresh)
 
     def set_character(self, character_id: int | None, source: str = "character") -> bool:
         """Choose the irrep whose characters weight the orbit (``None``: all ones)."""
         return self.update(source, character_id=character_id)
 
     def _apply_update(self, changes: dict) -> None:
+        self._transaction(lambda: self._prepare_update(changes))
+        self.clear_errors()
+
+    def _prepare_update(self, changes: dict, new_state=None) -> dict:
+        """Change the session (to ``new_state`` when built already) and compute every
+        field of the new revision (no commit)."""
         old_variables = self.session.variables
-        self.timed(self.session.change, **changes)
+        if new_state is None:
+            self.timed(self.session.change, **changes)
+        else:
+            self.session.restore(new_state)
         fields = {"setup": self.session.setup, "character": self.session.setup.character_id}
         if self.session.variables is not old_variables:
             self.parameters_path = None  # re-initialised: no longer the loaded parameters
@@ -225,8 +327,7 @@ class AppState(traitlets.HasTraits):
         sigma = self.configuration
         if sigma.shape != (self.n_sites,) or not np.all(np.isin(sigma, self.local_states)):
             fields["configuration"] = self._fresh_configuration(self.config_seed)
-        self._commit(**fields)
-        self.clear_errors()
+        return fields
 
     def replace_setup(self, setup: compute.Setup, source: str = "export") -> bool:
         """Switch to a whole new setup (e.g. loaded from JSON); keeps the old one if invalid."""
@@ -241,8 +342,11 @@ class AppState(traitlets.HasTraits):
         """Replace the model's parameters (same tree structure and shapes)."""
 
         def apply():
-            self.timed(self.session.set_variables, variables)
-            self.parameters_changed()
+            def prepare():
+                self.timed(self.session.set_variables, variables)
+                return {"parameters": self.parameters + 1}
+
+            self._transaction(prepare)
 
         return self.run(source, "Set parameters", apply)[0]
 
@@ -261,7 +365,7 @@ class AppState(traitlets.HasTraits):
         self._action = record = ActionRecord(label)
         start, compiles = time.perf_counter(), compute.compile_count()
         self.busy = label
-        ok = False
+        ok, result = False, None
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
@@ -270,7 +374,8 @@ class AppState(traitlets.HasTraits):
             self._action = None
             record.wall_s = time.perf_counter() - start
             record.compiles = compute.compile_count() - compiles
-            record.ok = ok
+            # a callback returning False had a nested state call fail (its message shown)
+            record.ok = ok and result is not False
             self.busy = ""
         for item in unique_warnings(caught):
             self.post(Message(source, str(item.message), "warning"))
@@ -338,6 +443,99 @@ class AppState(traitlets.HasTraits):
         finally:
             self.progress = (0, 0, "")
 
+    # ------------------------------------------------------------------ long work
+    def start_work(
+        self,
+        source: str,
+        label: str,
+        steps: Generator,
+        on_done: Callable[[Any], None],
+        on_cancel: Callable[[], None] | None = None,
+    ) -> bool:
+        """Run a step generator (yielding ``(done, total)``, returning a result) as
+        cancellable background work; ``on_done(result)`` runs as one action when it ends.
+
+        With a running asyncio event loop (a Jupyter kernel) the steps run as a
+        `BackgroundWork` task, one step per chunk, yielding to the loop in between: the
+        status line shows ``working`` with the progress and a Cancel button. Without one
+        (plain Python, tests) they run to the end now. Cancelling, or a new revision,
+        stops between steps and keeps the last valid state; the views re-show it.
+
+        Returns:
+            True when the work was started in the background, False when it ran now.
+        """
+        self.cancel_work(user=False)  # superseded
+        if not _running_loop():
+            with self.progress_steps(label, 1) as step:
+                while True:
+                    try:
+                        done, total = next(steps)
+                    except StopIteration as finished:
+                        result = finished.value
+                        break
+                    step(done, total)
+            on_done(result)
+            return False
+        holder: dict[str, Any] = {}
+
+        def chunk() -> bool:
+            try:
+                done, total = next(steps)
+            except StopIteration as finished:
+                holder["result"] = finished.value
+                return False
+            self.progress = (int(done), int(total), label)
+            return True
+
+        def on_stop(final: str) -> None:
+            if self.work is work:  # else already cancelled (and maybe superseded)
+                self._clear_work()
+            if final == "done":
+                self.run(source, label, on_done, holder["result"])
+                return
+            steps.close()
+            if final == "failed":
+                self.report(source, work.error)
+                self.last_action = ActionRecord(label, ok=False)
+                return
+            if not getattr(work, "user_cancelled", False):
+                return  # superseded by a new revision or new work: nothing to say
+            self.post(Message(source, f"{label}: cancelled; the previous state is kept", "info"))
+            self.last_action = ActionRecord(f"{label} (cancelled)", ok=False)
+            if on_cancel is not None:
+                self.run(source, None, on_cancel)
+
+        work = BackgroundWork(chunk, on_stop=on_stop, name=label)
+        self.work = work
+        self.working = label
+        self.progress = (0, 1, label)
+        work.start()
+        return True
+
+    def cancel_work(self, user: bool = True) -> bool:
+        """Stop the background work between two steps (the last valid state stays; a
+        ``user`` cancel says so and re-shows it); False when none runs."""
+        work = self.work
+        if work is None:
+            return False
+        work.user_cancelled = user
+        work.cancel()
+        self._clear_work()
+        return True
+
+    def _clear_work(self) -> None:
+        self.work = None
+        self.working = ""
+        self.progress = (0, 0, "")
+
+    def refresh(self) -> None:
+        """Make every view re-show the current state (e.g. after a cancelled change,
+        whose controls still show what was asked): one revision, same values."""
+        self._memo.clear()
+        with self.hold_trait_notifications():
+            self.changed = frozenset(MODEL_TRAITS)
+            self.revision += 1
+
     # ------------------------------------------------------------------ compute calls
     def timed(self, fn: Callable, *args, **kwargs):
         """Call a session method (`compute.Session.timed`) and add its kernel timing to the
@@ -388,14 +586,28 @@ class AppState(traitlets.HasTraits):
                 out = self.timed(self.session.sample, n, seed)
                 step(1)
             return out
+        steps = self.sample_steps(n, seed)
+        with self.progress_steps(f"sampling {n}", 1) as step:
+            while True:
+                try:
+                    step(*next(steps))
+                except StopIteration as finished:
+                    return finished.value
+
+    def sample_steps(self, n: int, seed: int) -> Generator:
+        """`sample` as steps for `start_work`: one chunk of :data:`SAMPLE_CHUNK` samples per
+        step (yielding ``(done, total)`` chunks), returning ``(samples, log_probs)``."""
+        n, seed = int(n), int(seed)
+        if n < 1:
+            raise ValueError(f"number of samples must be >= 1, got {n}")
         chunks = -(-n // SAMPLE_CHUNK)
+        size = min(n, SAMPLE_CHUNK)
         samples, log_probs = [], []
-        with self.progress_steps(f"sampling {n}", chunks) as step:
-            for k in range(chunks):
-                x, lp = self.timed(self.session.sample, SAMPLE_CHUNK, seed + k)
-                samples.append(x)
-                log_probs.append(lp)
-                step(k + 1)
+        for k in range(chunks):
+            x, lp = self.timed(self.session.sample, size, seed + k)
+            samples.append(x)
+            log_probs.append(lp)
+            yield k + 1, chunks
         return np.concatenate(samples)[:n], np.concatenate(log_probs)[:n]
 
     def checks(self) -> list[compute.CheckResult]:
@@ -413,6 +625,19 @@ class AppState(traitlets.HasTraits):
                 self.session.exact_state,
                 progress=lambda done, total: step(done, total),
             )
+
+
+def _running_loop() -> bool:
+    """Whether an asyncio event loop runs in this thread (a Jupyter kernel's)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+class ChangeRejected(ValueError):
+    """A change that a view could not show; the app kept its previous state."""
 
 
 # Changing only these never changes a shape, so it never recompiles.

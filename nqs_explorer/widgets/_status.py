@@ -32,7 +32,11 @@ def action_text(record: ActionRecord | None) -> str:
 
 
 class StatusLine(View):
-    """Device line, busy indicator, progress bar and timing of the last action.
+    """Device line, busy indicator, progress bar, Cancel and timing of the last action.
+
+    Attributes:
+        cancel: ``Button`` shown while background work runs (`AppState.working`); it
+            calls `AppState.cancel_work`.
 
     Args:
         state: the shared :class:`AppState` (a fresh one when None).
@@ -50,11 +54,24 @@ class StatusLine(View):
             value=0, min=0, max=1, description="", layout=widgets.Layout(width="160px")
         )
         self.progress.layout.visibility = "hidden"
+        self.cancel = widgets.Button(
+            description="Cancel",
+            icon="stop",
+            tooltip="stop the long work between two steps; the last valid state stays",
+            layout=widgets.Layout(width="90px"),
+        )
+        self.cancel.layout.visibility = "hidden"
+        self.cancel.on_click(lambda _b: self.state.run(self.source, None, self.state.cancel_work))
+        self.state.watch(lambda c: self._on_working(c["new"]), "working", self.source)
         self.state.watch(lambda c: self._on_busy(c["new"]), "busy", self.source)
         self.state.watch(lambda c: self._on_action(c["new"]), "last_action", self.source)
         self.state.watch(lambda c: self._on_progress(*c["new"]), "progress", self.source)
         self.root = widgets.VBox(
-            [widgets.HBox([self.busy, self.progress, self.timing]), self.device, self.message],
+            [
+                widgets.HBox([self.busy, self.progress, self.cancel, self.timing]),
+                self.device,
+                self.message,
+            ],
             layout=widgets.Layout(border_top="1px solid #ddd"),
         )
         self.sync()
@@ -62,10 +79,16 @@ class StatusLine(View):
     def sync(self) -> None:
         info = self.state.session.device_info()
         self.device.value = f'<span style="color:#555">{html.escape(device_text(info))}</span>'
-        self._on_busy(self.state.busy)
+        self._on_working(self.state.working)
+        self._on_progress(*self.state.progress)
         self._on_action(self.state.last_action)
 
+    def _on_working(self, label: str) -> None:
+        self.cancel.layout.visibility = "visible" if label else "hidden"
+        self._on_busy(self.state.busy)
+
     def _on_busy(self, label: str) -> None:
+        label = label or self.state.working
         if label:
             text = f"⏳ {html.escape(label)}… (compiling if new shapes)"
             self.busy.value = f'<span class="nqx-busy" style="{BUSY_STYLE}">{text}</span>'

@@ -76,9 +76,17 @@ class View:
     def _redraw(self, handler: Callable[[], None]) -> None:
         revision = self.state.revision
         self._set_stale(True)
-        handler()  # an error leaves the view marked stale, with its message shown
+        # an error leaves the view marked stale, with its message shown
+        if handler() is PENDING:  # finishing in the background: stale until then
+            return
         self.drawn_revision = revision
         self._set_stale(False)
+
+    def finish_pending(self, revision: int) -> None:
+        """A redraw that returned `PENDING` has drawn ``revision`` (background work done)."""
+        if revision == self.state.revision:
+            self.drawn_revision = revision
+            self._set_stale(False)
 
     def _set_stale(self, stale: bool) -> None:
         if stale != self.stale:
@@ -141,6 +149,10 @@ class View:
             f"architecture={setup.architecture!r})"
         )
 
+
+#: What a redraw handler returns when it finishes later, in background work (the view
+#: stays stale until `View.finish_pending`).
+PENDING = object()
 
 #: CSS class of a view whose drawings are being recomputed (see `STALE_STYLE`).
 STALE_CLASS = "nqx-stale"

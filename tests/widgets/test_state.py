@@ -45,13 +45,21 @@ def test_character_out_of_range_via_state(state):
     assert str(n - 1) in state.messages["character"].text
 
 
-def test_observer_errors_are_shown_for_their_source(state):
+def test_observer_errors_roll_the_action_back_and_are_shown_for_their_source(state):
     def broken(_change):
         raise RuntimeError("boom")
 
+    before, seed = state.configuration.copy(), state.config_seed
     state.watch(broken, ["configuration"], source="broken-view")
-    assert state.random_configuration() is True  # the action itself succeeded
-    message = state.messages["broken-view"]
+    # atomic: a view that cannot show the change makes the action roll back
+    assert state.random_configuration() is False
+    np.testing.assert_array_equal(state.configuration, before)
+    assert state.config_seed == seed
+    assert state.messages["orbit"].text == (
+        "the broken-view view could not show this change (Internal error (RuntimeError): "
+        "boom); the previous state is kept"
+    )
+    message = state.messages["broken-view"]  # it fails on the restored state too
     assert message.text == "Internal error (RuntimeError): boom"
     assert "RuntimeError" in message.details
 

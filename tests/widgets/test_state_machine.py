@@ -3,7 +3,16 @@
 After every step: nothing escaped into the caller, the session holds a valid setup,
 every picker shows what the session holds, and an action that failed left the last
 valid model in place and said why next to its control.
+
+`HostileDriver` (issue 15) is the seeded random driver of the 10 000-action run: huge and
+hostile values (extent 1e6, negative, NaN, huge hyperparameters, hostile setup JSON and
+parameter files) among cheap valid actions, on the app state with headless views, so
+that it runs in minutes on CI's 2 cores.
 """
+
+import math
+import random
+import time
 
 import jax
 import numpy as np
@@ -12,12 +21,50 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from nqs_explorer.compute import ARCHITECTURES
-from nqs_explorer.widgets import Explorer
+from nqs_explorer import compute
+from nqs_explorer.compute import ARCHITECTURES, MAX_SITES
+from nqs_explorer.widgets import AppState, Explorer, StatusLine
 from nqs_explorer.widgets._model_builder import current_values, declarations
 from nqs_explorer.widgets._save_load import load_parameters_bytes, load_setup_text
+from nqs_explorer.widgets._view import View
 
 from ._support import click_site, site_states
+
+#: Setup changes that must be refused (sizes, types, values), fast and before building.
+HOSTILE_CHANGES = [
+    {"lattice": "Chain", "extent": (1_000_000,)},
+    {"lattice": "Chain", "extent": (10**18,)},
+    # fits the sites, not the translation tables
+    {"lattice": "Chain", "extent": (4096,), "group": "translation"},
+    {"extent": (-1, -1)},
+    {"extent": (float("nan"),)},
+    {"extent": ("3",)},
+    {"lattice": "Grid", "extent": (3,) * 40},
+    {"hyperparameters": {"alpha": 10**9}},
+    {"hyperparameters": {"alpha": float("nan")}},
+    {"hyperparameters": {"nope": 1}},
+    {"param_dtype": "V2000000000"},
+    {"seed": -1},
+    {"seed": 2**64},
+    {"character_id": 10**9},
+    {"couplings": {"J": float("nan")}},
+    {"total_sz": float("inf")},
+    {"point_group": []},
+    {"architecture": []},
+]
+#: Setup files a careless or malicious user might load.
+HOSTILE_JSON = (
+    '{"lattice": "Chain", "extent": [1000000]}',
+    '{"extent": [1e300, 1e300]}',
+    '{"architecture": []}',
+    '{"hyperparameters": {"alpha": 1000000000}}',
+    '{"param_dtype": "V2000000000"}',
+    "[" * 5000 + "]" * 5000,
+    '{"extent": ' + "[" * 3000 + "]" * 3000 + "}",
+    '{"seed": NaN}',
+    '{"lattice": "Grid", "extent": [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]}',
+    '"' + "x" * 100_000 + '"',
+)
 
 KINDS = ("Square", "Chain", "Grid")
 ARCHITECTURE_CHOICES = ("RBM", "MLP", "FastARNNConv2D", "FastARNNDense")
@@ -176,7 +223,19 @@ class ExplorerMachine(RuleBasedStateMachine):
     def tab(self, tab):
         self.app.views.selected_index = tab
 
-    @rule(text=st.sampled_from(("{", "[]", '{"extent": [0]}', '{"format": "x"}')))
+    @rule(extent=st.sampled_from((4097, 100_000, 1_000_000, 10**18, -3)))
+    def huge_extent(self, extent):
+        control = self.app.lattice.extents[0]
+        self.act("lattice", lambda: setattr(control, "value", extent))
+        assert self.state.messages["lattice"].level == "error"
+        assert self.state.n_sites <= MAX_SITES
+
+    @rule(changes=st.sampled_from(tuple(HOSTILE_CHANGES)))
+    def hostile_change(self, changes):
+        self.act("model", lambda: self.state.update("model", **changes))
+        assert self.state.messages["model"].level == "error"
+
+    @rule(text=st.sampled_from(("{", "[]", '{"extent": [0]}', '{"format": "x"}', *HOSTILE_JSON)))
     def bad_setup_file(self, text):
         self.act("export", lambda: load_setup_text(self.state, text))
         assert self.state.messages["export"].level == "error"
@@ -190,8 +249,11 @@ class ExplorerMachine(RuleBasedStateMachine):
     @invariant()
     def session_is_valid(self):
         self.state.setup.validate()
+        assert self.state.session.setup == self.state.setup  # never a mix
         assert self.state.configuration.shape == (self.state.n_sites,)
+        assert self.state.n_sites <= MAX_SITES
         assert self.state.busy == ""
+        assert self.state.work is None
 
     @invariant()
     def pickers_show_the_session(self):
@@ -252,3 +314,175 @@ def test_random_widget_sequences():
         max_examples=4, stateful_step_count=10, deadline=None, derandomize=True
     )
     ExplorerMachine.TestCase().runTest()
+
+
+# ---------------------------------------------------------------------------------------
+# The seeded random driver of issue 15: many cheap actions, hostile values among them.
+
+
+class HeadlessView(View):
+    """A view that draws nothing: it records what it would show and on which revision."""
+
+    source = "headless"
+    title = "Headless"
+
+    def __init__(self, state, names):
+        super().__init__(state)
+        self.redraw_on(names)
+        self.shown = None
+        self.sync()
+
+    def sync(self):
+        session = self.state.session
+        self.shown = (session.setup, session.lattice.n_nodes, self.state.configuration.shape)
+
+
+def peak_rss_mib() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+#: An action running longer than this without showing progress is a hang (4-minute
+#: freezes were the bug); the budgets make every action here take milliseconds.
+HANG_S = 30.0
+#: Peak memory may grow by at most this over the run (compiled kernels of the few
+#: shapes included); a refused 1e6-site lattice would need gigabytes.
+MEMORY_GROWTH_MIB = 1024
+
+
+class HostileDriver:
+    """Seeded random actions on an `AppState` with headless views and the status line."""
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.state = AppState(compute.Setup(lattice="Chain", extent=(4,), group=None))
+        self.views = [
+            HeadlessView(self.state, ["setup"]),
+            HeadlessView(self.state, ["setup", "configuration", "parameters"]),
+        ]
+        self.status = StatusLine(self.state)
+        self.progress_seen = False
+        self.state.observe(self._on_progress, names=["progress"])
+        self.slowest_without_progress = 0.0
+        self.refused = 0
+
+    def _on_progress(self, change):
+        if change["new"][1] > 0:
+            self.progress_seen = True
+
+    # ------------------------------------------------------------------ actions
+    def small_extent(self, kind):
+        r = self.rng
+        if kind == "Chain":
+            return (r.randint(2, 10),)
+        if kind == "Square":
+            return (r.choice((2, 3)),)
+        return (r.randint(2, 3), r.randint(2, 3))
+
+    def action(self):
+        r, state = self.rng, self.state
+        roll = r.random()
+        if roll < 0.25:
+            kind = r.choice(("Chain", "Square", "Grid"))
+            return "lattice", lambda: state.update(
+                "lattice", lattice=kind, extent=self.small_extent(kind)
+            )
+        if roll < 0.35:
+            return "group", lambda: state.update(
+                "group", group=r.choice((None, "translation", "point", "space"))
+            )
+        if roll < 0.45:
+            return "character", lambda: state.set_character(r.choice((None, 0, 1, 2, 5, -1, 99)))
+        if roll < 0.52:
+            changes = r.choice(
+                (
+                    {"architecture": "RBM", "hyperparameters": {"alpha": r.randint(1, 2)}},
+                    {"architecture": "MLP", "hyperparameters": {}},
+                    {"seed": r.randint(0, 3)},
+                    {"symmetrize": r.random() < 0.5},
+                    {"hamiltonian": r.choice((None, "Heisenberg", "Ising"))},
+                    {"couplings": {"J": r.choice((1.0, -0.5, 2.0))}},
+                    {"total_sz": r.choice((None, 0.0, 0.5, 1.0))},
+                )
+            )
+            return "model", lambda: state.update("model", **changes)
+        if roll < 0.62:
+            n = state.n_sites
+            return "orbit", r.choice(
+                (
+                    lambda: state.random_configuration(),
+                    lambda: state.flip_site(r.randint(-2, n + 2)),
+                    lambda: state.set_configuration(np.ones(n + r.choice((0, 1)))),
+                )
+            )
+        if roll < 0.85:
+            changes = r.choice(HOSTILE_CHANGES)
+            return "model", lambda: state.update("model", **changes)
+        if roll < 0.95:
+            text = r.choice(HOSTILE_JSON) if r.random() < 0.5 else self.valid_setup_json()
+            return "export", lambda: load_setup_text(state, text)
+        data = r.randbytes(r.randint(0, 64))
+        return "export", lambda: load_parameters_bytes(state, "p.json", data)
+
+    def valid_setup_json(self) -> str:
+        kind = self.rng.choice(("Chain", "Square"))
+        setup = compute.Setup(lattice=kind, extent=self.small_extent(kind), group=None)
+        return setup.to_json()
+
+    # ------------------------------------------------------------------ checks
+    def step(self, index: int) -> None:
+        source, act = self.action()
+        state = self.state
+        before = (state.setup, state.session.snapshot(), state.revision)
+        self.progress_seen = False
+        start = time.perf_counter()
+        try:
+            act()
+        except BaseException as exc:  # pragma: no cover - what the test is about
+            raise AssertionError(f"action {index} ({source}) let {exc!r} escape") from exc
+        seconds = time.perf_counter() - start
+        if not self.progress_seen:
+            self.slowest_without_progress = max(self.slowest_without_progress, seconds)
+            assert seconds < HANG_S, f"action {index} ({source}) took {seconds:.1f} s"
+        setup = state.setup
+        if setup == before[0] and state.session.snapshot() is before[1]:
+            self.refused += 1
+        # one valid state, shown by every view, within the budgets
+        assert state.session.setup == setup
+        setup.validate()
+        assert state.n_sites <= MAX_SITES
+        assert state.configuration.shape == (state.n_sites,)
+        assert state.busy == ""
+        assert state.work is None
+        assert state.progress == (0, 0, "")
+        assert compute.estimate_build_s(setup) <= compute.TIME_BUDGET_S or self.progress_seen
+        for view in self.views:
+            assert view.drawn_revision == state.revision
+            assert view.shown[0] == setup
+            assert view.shown[1] == state.n_sites
+
+
+def run_driver(n_actions: int, seed: int) -> HostileDriver:
+    driver = HostileDriver(seed)
+    start_mib = peak_rss_mib()
+    for index in range(n_actions):
+        driver.step(index)
+        if index % 500 == 0:
+            assert peak_rss_mib() - start_mib < MEMORY_GROWTH_MIB
+    assert peak_rss_mib() - start_mib < MEMORY_GROWTH_MIB
+    # the hostile actions were really made and refused
+    assert driver.refused > n_actions // 5
+    assert math.isfinite(driver.slowest_without_progress)
+    return driver
+
+
+def test_hostile_driver():
+    run_driver(200, seed=1)
+
+
+@pytest.mark.slow
+def test_hostile_driver_ten_thousand_actions():
+    run_driver(10_000, seed=15)
