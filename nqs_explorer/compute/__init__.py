@@ -30,6 +30,9 @@ from ._constants import MAX_SAMPLES as MAX_SAMPLES
 from ._constants import MAX_SEED as MAX_SEED
 from ._constants import PARAM_DTYPES as PARAM_DTYPES
 from ._constants import SAMPLE_CHUNK as SAMPLE_CHUNK
+from ._constants import SETUP_MAX_BYTES as SETUP_MAX_BYTES
+from ._constants import SETUP_MAX_DEPTH as SETUP_MAX_DEPTH
+from ._constants import SETUP_VERSION as SETUP_VERSION
 from ._hamiltonian import build_hamiltonian as build_hamiltonian
 from ._hamiltonian import check_total_sz as check_total_sz
 from ._hamiltonian import coupling_declarations as coupling_declarations
@@ -49,6 +52,8 @@ from ._results import Timing as Timing
 from ._session import Session as Session
 from ._session_core import Timed as Timed
 from ._setup import Setup as Setup
+from ._setup import read_setup_file as read_setup_file
+from ._setup import setup_file_json as setup_file_json
 from ._setup_rules import carried_over as carried_over
 from ._setup_rules import current_values as current_values
 from ._setup_rules import declarations as declarations
@@ -93,6 +98,9 @@ __all__ = [
     "MAX_SEED",
     "PARAM_DTYPES",
     "SAMPLE_CHUNK",
+    "SETUP_MAX_BYTES",
+    "SETUP_MAX_DEPTH",
+    "SETUP_VERSION",
     "TRAIN_ESTIMATORS",
     "TRAIN_OPTIMIZERS",
     "VERDICTS",
@@ -123,7 +131,9 @@ __all__ = [
     "current_values",
     "declarations",
     "orbit_strategy",
+    "read_setup_file",
     "resolve_couplings",
     "run_checks",
+    "setup_file_json",
     "spectrum_cache_size",
 ]

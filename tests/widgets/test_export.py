@@ -152,8 +152,11 @@ def test_setup_round_trip(state, tmp_path):
     panel.setup_path.value = str(tmp_path / "setup.json")
     panel.save_setup.click()
     document = json.loads((tmp_path / "setup.json").read_text())
-    assert document["setup"]["character_id"] == 1
+    # one setup format: the fields, the version and the configuration, at the top level
+    assert document["version"] == 1
+    assert document["character_id"] == 1
     assert document["configuration"] == sigma.tolist()
+    assert compute.Setup.from_json(json.dumps(document)) == state.setup
     other = AppState()
     other_panel = ExportPanel(other)
     other_panel.setup_path.value = str(tmp_path / "setup.json")
@@ -165,12 +168,15 @@ def test_setup_round_trip(state, tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{not json", "not valid JSON"),
-        ("[1, 2]", "must hold a JSON object"),
+        ("{not json", "malformed JSON"),
+        ("[1, 2]", "must be a JSON object"),
         ('{"format": "other", "version": 1}', "expected 'nqs_explorer.explorer'"),
         ('{"lattice": "Square", "extent": [0, 0]}', "every extent must be >= 1"),
         ('{"lattice": "Hexagon"}', "unknown kind 'Hexagon'"),
         ('{"colour": "red"}', "unknown key(s) ['colour']"),
+        ('{"version": 2}', "version: this setup file has version 2"),
+        ("[" * 5000, "nests arrays/objects 5000 deep"),
+        ('{"configuration": [1, 2]}', "configuration: every entry must be +1 or -1"),
     ],
 )
 def test_malformed_setup_files_keep_the_model(state, text, message):
