@@ -47,6 +47,7 @@ from ._results import ExactState as ExactState
 from ._results import OrbitResult as OrbitResult
 from ._results import ParameterRow as ParameterRow
 from ._results import ParameterSummary as ParameterSummary
+from ._results import SectorCancellation as SectorCancellation
 from ._results import SymmetryCheck as SymmetryCheck
 from ._results import Timing as Timing
 from ._session import Session as Session
@@ -113,6 +114,7 @@ __all__ = [
     "OrbitResult",
     "ParameterRow",
     "ParameterSummary",
+    "SectorCancellation",
     "SectorSpace",
     "Session",
     "Setup",
