@@ -230,3 +230,32 @@ def test_autoregressive_parameters_round_trip_with_their_order(ar_state, tmp_pat
     )
     assert "local_states=hilbert.local_states" in panel.code.value
     assert_same_model(panel.code.value, ar_state)
+
+
+def test_uploads_leave_no_temporary_folder(state, tmp_path, monkeypatch):
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    panel = ExportPanel(state)
+    saved = AppState(compute.Setup(seed=7)).session.variables
+    now = datetime.datetime.now(datetime.UTC)
+    good = serialization.msgpack_serialize(saved)
+    for name, content in (("p.msgpack", good), ("bad.json", b"[" * 1000)):
+        panel.upload_params.value = (
+            dict(
+                name=name,
+                type="",
+                size=len(content),
+                content=memoryview(content),
+                last_modified=now,
+            ),
+        )
+    assert "nests arrays/objects 1000 deep" in text_of(panel.message.value)
+    np.testing.assert_array_equal(
+        state.session.variables["params"]["visible_bias"], saved["params"]["visible_bias"]
+    )
+    assert list(scratch.iterdir()) == []
+    # the exported code names the uploaded file, not the removed folder
+    assert "load_params('p.msgpack'" in panel.code.value
