@@ -5,6 +5,7 @@ The Python API raises; the explorer shows the same message and keeps its last va
 (tests/cli/test_setup_file.py).
 """
 
+import contextlib
 import json
 
 import jax
@@ -193,6 +194,12 @@ CATALOGUE = [
         r"^extent: expected a tuple of integers, got \(inf,\)$",
     ),
     (
+        "setup: total_sz beyond any lattice",
+        lambda _: Setup.from_json('{"total_sz": 1e308}'),
+        ValueError,
+        r"^total_sz: \|total_sz\| must be <= N/2 = 4\.5 for N = 9 sites, got 1e\+308$",
+    ),
+    (
         "setup: negative seed",
         lambda _: Setup.from_json('{"seed": -1}'),
         ValueError,
@@ -266,3 +273,43 @@ def test_the_widgets_show_the_same_message_and_keep_the_state(changes, message):
     assert state.setup == before
     assert state.session.setup == before
     assert state.session.variables is variables
+
+
+def _hostile_value(rng, depth=0):
+    kind = rng.randrange(10)
+    if kind == 0:
+        return rng.choice([None, True, False])
+    if kind == 1:
+        return rng.choice([0, -1, 3, 2**32, 10**30, -(10**30)])
+    if kind == 2:
+        return rng.choice([0.5, -0.5, 1e308, float("nan"), float("inf")])
+    if kind == 3:
+        return rng.choice(["", "Chain", "RBM", "point", "C2v", "Ising", "float32", "\x00" * 3])
+    if kind in (4, 5) and depth < 3:
+        return [_hostile_value(rng, depth + 1) for _ in range(rng.randrange(4))]
+    if kind in (6, 7) and depth < 3:
+        keys = ("alpha", "J", "h", "layers", "x")
+        return {rng.choice(keys): _hostile_value(rng, depth + 1) for _ in range(rng.randrange(3))}
+    return rng.choice([3, "Square", [3], [True]])
+
+
+def test_random_hostile_setups_only_raise_value_errors():
+    """Wrong types, huge numbers, NaN, negatives and unknown keys in every field: a
+    ValueError (or a valid setup), never another exception, through both entry points."""
+    import dataclasses
+    import random
+
+    rng = random.Random(15)
+    fields = [f.name for f in dataclasses.fields(Setup)]
+    names = [*fields, "version", "configuration", "format", "setup"]
+    refused = 0
+    for _ in range(600):
+        document = {rng.choice(names): _hostile_value(rng) for _ in range(rng.randrange(1, 4))}
+        try:
+            Setup.from_json(json.dumps(document))
+        except ValueError:
+            refused += 1
+        changes = {k: v for k, v in document.items() if k in fields}
+        with contextlib.suppress(ValueError):
+            Setup().change(**changes)
+    assert refused > 400  # most of them are bad, and every one of those said so

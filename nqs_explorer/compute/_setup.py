@@ -131,7 +131,12 @@ class Setup:
         if isinstance(pbc, list | tuple):
             pbc = tuple(pbc)
             # A uniform choice (all periodic / all open) carries over to any number of axes.
-            if len(set(pbc)) == 1 and isinstance(pbc[0], bool) and isinstance(extent, tuple):
+            if (
+                pbc
+                and all(isinstance(p, bool) for p in pbc)
+                and len(set(pbc)) == 1
+                and isinstance(extent, tuple)
+            ):
                 pbc = pbc[0]
         if isinstance(pbc, bool) and isinstance(extent, tuple):
             pbc = (pbc,) * len(extent)
