@@ -50,8 +50,8 @@ def _choose(option: str, value: str, allowed) -> str:
 def _read_setup(path: Path) -> compute.Setup:
     from .utils import read_limited
 
+    data = read_limited(path, max_bytes=compute.SETUP_MAX_BYTES, what="--setup")
     try:
-        data = read_limited(path, max_bytes=compute.SETUP_MAX_BYTES, what="setup file")
         return compute.Setup.from_json(data)
     except ValueError as err:
         raise ValueError(f"--setup {path}: {err}") from None
