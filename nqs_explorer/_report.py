@@ -48,12 +48,11 @@ def _choose(option: str, value: str, allowed) -> str:
 
 
 def _read_setup(path: Path) -> compute.Setup:
+    from .utils import read_limited
+
+    data = read_limited(path, max_bytes=compute.SETUP_MAX_BYTES, what="--setup")
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as err:
-        raise ValueError(f"--setup: cannot read {path}: {err.strerror or err}") from None
-    try:
-        return compute.Setup.from_json(text)
+        return compute.Setup.from_json(data)
     except ValueError as err:
         raise ValueError(f"--setup {path}: {err}") from None
 

@@ -195,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as err:
             print(f"nqs-explorer: {err}", file=sys.stderr)
             return 2
+        except MemoryError:
+            print("nqs-explorer: this setup does not fit in memory", file=sys.stderr)
+            return 2
         print(index)
         return 0
 

@@ -35,6 +35,9 @@ from ._constants import MAX_SITES as MAX_SITES
 from ._constants import MODEL_MAX_BYTES as MODEL_MAX_BYTES
 from ._constants import PARAM_DTYPES as PARAM_DTYPES
 from ._constants import SAMPLE_CHUNK as SAMPLE_CHUNK
+from ._constants import SETUP_MAX_BYTES as SETUP_MAX_BYTES
+from ._constants import SETUP_MAX_DEPTH as SETUP_MAX_DEPTH
+from ._constants import SETUP_VERSION as SETUP_VERSION
 from ._constants import TIME_BUDGET_S as TIME_BUDGET_S
 from ._hamiltonian import build_hamiltonian as build_hamiltonian
 from ._hamiltonian import check_total_sz as check_total_sz
@@ -50,11 +53,14 @@ from ._results import ExactState as ExactState
 from ._results import OrbitResult as OrbitResult
 from ._results import ParameterRow as ParameterRow
 from ._results import ParameterSummary as ParameterSummary
+from ._results import SectorCancellation as SectorCancellation
 from ._results import SymmetryCheck as SymmetryCheck
 from ._results import Timing as Timing
 from ._session import Session as Session
 from ._session_core import Timed as Timed
 from ._setup import Setup as Setup
+from ._setup import read_setup_file as read_setup_file
+from ._setup import setup_file_json as setup_file_json
 from ._setup_rules import carried_over as carried_over
 from ._setup_rules import current_values as current_values
 from ._setup_rules import declarations as declarations
@@ -101,6 +107,9 @@ __all__ = [
     "MODEL_MAX_BYTES",
     "PARAM_DTYPES",
     "SAMPLE_CHUNK",
+    "SETUP_MAX_BYTES",
+    "SETUP_MAX_DEPTH",
+    "SETUP_VERSION",
     "TIME_BUDGET_S",
     "TRAIN_ESTIMATORS",
     "TRAIN_OPTIMIZERS",
@@ -114,6 +123,7 @@ __all__ = [
     "OrbitResult",
     "ParameterRow",
     "ParameterSummary",
+    "SectorCancellation",
     "SectorSpace",
     "Session",
     "Setup",
@@ -135,7 +145,9 @@ __all__ = [
     "declarations",
     "estimate_build_s",
     "orbit_strategy",
+    "read_setup_file",
     "resolve_couplings",
     "run_checks",
+    "setup_file_json",
     "spectrum_cache_size",
 ]

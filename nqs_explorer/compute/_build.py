@@ -96,7 +96,7 @@ def architecture_spec(name: str):
     """The registry entry of architecture ``name``; ValueError listing the choices."""
     from ._registry import ARCHITECTURES
 
-    if name not in ARCHITECTURES:
+    if not isinstance(name, str) or name not in ARCHITECTURES:
         raise ValueError(
             f"architecture: unknown architecture {name!r}; choose one of {sorted(ARCHITECTURES)}"
         )

@@ -43,6 +43,10 @@ def symmetry_result(session, exact=None) -> CheckResult:
     if session.group is None:
         return CheckResult(name, None, "n/a", "no group chosen")
     batch = session.random_configurations(CHECK_BATCH, CHECK_SEED)
+    if setup.symmetrize:
+        vanishing = _vanishing_result(session, batch)
+        if vanishing is not None:
+            return vanishing
     check = session.symmetry_check(batch)
     worst = check.element_names[int(np.argmax(check.per_element))]
     detail = (
@@ -60,6 +64,44 @@ def symmetry_result(session, exact=None) -> CheckResult:
         )
     verdict = "pass" if check.max_error < CHECK_TOLERANCE else "fail"
     return CheckResult(name, check.max_error, verdict, detail)
+
+
+def _vanishing_result(session, batch) -> CheckResult | None:
+    """A failed symmetry check when the symmetrized model is non-finite or identically zero
+    on ``batch`` (a covariance error of 0 would say "pass" about ψ ≡ 0); else None."""
+    name = CHECK_NAMES["symmetry"]
+    setup, group = session.setup, session.group
+    cancellation = session.sector_cancellation(batch)
+    n = len(batch)
+    bad = int(np.sum(~cancellation.finite))
+    if bad:
+        return CheckResult(
+            name,
+            None,
+            "fail",
+            f"the model gives non-finite values (NaN or overflow) on {bad} of {n} "
+            "configurations: ψ is not defined there; check the parameters",
+        )
+    if not cancellation.vanishes:
+        return None
+    cid = setup.character_id
+    label = "the trivial irrep" if cid is None else f"{group.irrep_labels[cid]} (id {cid})"
+    largest = float(np.max(cancellation.ratio))
+    detail = (
+        f"ψ ≡ 0 in the sector of {label}: Σ_g χ_g ψ_θ(T_g σ) cancels on all {n} "
+        f"configurations checked (largest |ψ| / Σ_g |χ_g ψ_θ(T_g σ)| = {largest:.1e})"
+    )
+    if cancellation.invariant:
+        what = (
+            "DeepSetMLP is permutation invariant"
+            if setup.architecture == "DeepSetMLP"
+            else f"{setup.architecture} is invariant under {group.name}"
+        )
+        detail = (
+            f"{what}: ψ_θ(T_g σ) = ψ_θ(σ) for every g, so ψ = ψ_θ Σ_g χ_g / |G| and every "
+            f"term of the sector of {label} cancels. " + detail
+        )
+    return CheckResult(name, largest, "fail", detail)
 
 
 def normalization_result(session, exact=None) -> CheckResult:

@@ -14,6 +14,14 @@ PARAM_DTYPES = ("float32", "float64", "complex64", "complex128")
 #: Largest initialisation seed (seeds are ``0..MAX_SEED``).
 MAX_SEED = 2**32 - 1
 
+#: Version of the setup file format (`Setup.to_json`, the Export tab's file).
+SETUP_VERSION = 1
+#: Largest setup file read, in bytes (a setup is ~400 bytes; the Export tab adds ~5 bytes
+#: per site for the configuration).
+SETUP_MAX_BYTES = 1 << 20
+#: Deepest nesting of arrays/objects in a setup file (setups need 4).
+SETUP_MAX_DEPTH = 16
+
 #: The extent a lattice kind starts with when a user switches to it (`Setup.change`).
 DEFAULT_EXTENTS = {
     "Chain": (8,),

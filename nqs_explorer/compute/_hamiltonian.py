@@ -86,13 +86,14 @@ def total_sz_problem(total_sz, n_sites: int) -> str | None:
         return None
     if not _is_real_number(total_sz) or not math.isfinite(total_sz):
         return f"expected None or a multiple of 1/2, got {total_sz!r}"
-    twice = 2 * float(total_sz)
-    if twice != round(twice):
-        return f"expected a multiple of 1/2, got {total_sz!r}"
+    # the magnitude first: 2 * 1e308 overflows
     if abs(total_sz) > n_sites / 2:
         return (
             f"|total_sz| must be <= N/2 = {n_sites / 2:g} for N = {n_sites} sites, got {total_sz!r}"
         )
+    twice = 2 * float(total_sz)
+    if twice != round(twice):
+        return f"expected a multiple of 1/2, got {total_sz!r}"
     if round(twice) % 2 != n_sites % 2:
         parity = "an integer" if n_sites % 2 == 0 else "a half-odd integer (…, -1/2, 1/2, …)"
         return f"with N = {n_sites} sites total_sz must be {parity}, got {total_sz!r}"

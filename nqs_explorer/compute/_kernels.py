@@ -271,6 +271,32 @@ def orbit(variables, sigma, perms, characters, *, module) -> dict:
     )
 
 
+def sector_cancellation(variables, x, perms, characters, *, module) -> dict:
+    """How much of ``SymmExpSum(module)`` survives the character sum, per configuration.
+
+    Args:
+        variables: the inner module's variables.
+        x: ``(B, N)``; perms ``(|G|, N)`` int; characters ``(|G|,)`` complex.
+
+    Returns:
+        dict of ``(B,)`` arrays: ``ratio`` = ``|Σ_g χ_g ψ_θ(T_g x)| / Σ_g |χ_g ψ_θ(T_g x)|``
+        (0: the terms cancel, 1: they add up), ``invariance`` = ``max_g |ψ_θ(T_g x) −
+        ψ_θ(x)| / max_g |ψ_θ(T_g x)|`` (0: the inner module is invariant on the orbit), and
+        ``finite`` (no NaN or overflowing term).
+    """
+    log_terms = orbit_log_terms(module, variables, x, perms, "gather")
+    log_terms = log_terms.astype(jnp.result_type(log_terms.dtype, jnp.complex64))
+    finite = jnp.all(~jnp.isnan(log_terms) & (log_terms.real != jnp.inf), axis=-1)
+    log_weights = jnp.log(jnp.abs(characters) / characters.shape[-1])
+    log_scale = jax.nn.logsumexp(log_terms.real + log_weights, axis=-1)
+    ratio = jnp.exp(_symm_log_sum(log_terms, characters).real - log_scale)
+    shift = jnp.max(log_terms.real, axis=-1, keepdims=True)
+    shift = jnp.where(jnp.isfinite(shift), shift, 0.0)
+    amps = jnp.exp(log_terms - shift)
+    invariance = jnp.max(jnp.abs(amps - amps[:, :1]), axis=-1) / jnp.max(jnp.abs(amps), axis=-1)
+    return dict(ratio=ratio, invariance=invariance, finite=finite)
+
+
 def _covariance_errors(log_amps: jax.Array, log_scale: jax.Array, characters) -> jax.Array:
     """``max_b |ψ(T_g x_b) − conj(χ_g) ψ(x_b)| / max(scale)``; ``(B, |G|) -> (|G|,)``.
 

@@ -48,6 +48,10 @@ class OrbitResult:
         orbit_size: ``|G| / |Stab(σ)|``.
         forced_zero: True when ``Σ_{h ∈ Stab(σ)} χ_h = 0``: the character forces
             ``ψ(σ) = 0`` whatever the parameters.
+        cancelled: True when the terms cancel, ``|total| <= FORCED_ZERO_ATOL · Σ_g |terms|``,
+            for this model (forced zero or not): ψ(σ) = 0 up to rounding.
+        invariant: True when ``ψ_θ(T_g σ)`` is the same for every g (relative 1e-12):
+            the sum is then ``ψ_θ(σ) Σ_g χ_g / |G|``, zero for every non-trivial character.
     """
 
     sigma: np.ndarray
@@ -62,6 +66,8 @@ class OrbitResult:
     stabilizer: np.ndarray
     orbit_size: int
     forced_zero: bool
+    cancelled: bool = False
+    invariant: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,6 +93,39 @@ class SymmetryCheck:
     element_names: tuple[str, ...]
     n_configurations: int
     irrep_dim: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SectorCancellation:
+    """Whether a symmetrized model survives its character sum on a batch of configurations.
+
+    Attributes:
+        ratio: ``(B,)`` ``|Σ_g χ_g ψ_θ(T_g σ)| / Σ_g |χ_g ψ_θ(T_g σ)|``: 0 when the terms
+            cancel, 1 when they all add up.
+        invariance: ``(B,)`` ``max_g |ψ_θ(T_g σ) − ψ_θ(σ)| / max_g |ψ_θ(T_g σ)|``: 0 when the
+            inner module is invariant on the orbit of σ.
+        finite: ``(B,)`` no term is NaN or overflows.
+    """
+
+    ratio: np.ndarray
+    invariance: np.ndarray
+    finite: np.ndarray
+
+    @property
+    def vanishes(self) -> bool:
+        """ψ = 0 (up to rounding, `FORCED_ZERO_ATOL`) on every configuration of the batch."""
+        from ._constants import FORCED_ZERO_ATOL
+
+        return bool(np.all(self.finite) and np.all(self.ratio <= FORCED_ZERO_ATOL))
+
+    @property
+    def invariant(self) -> bool:
+        """The inner module is invariant (relative 1e-12) on every orbit of the batch."""
+        return bool(np.all(self.invariance <= INVARIANCE_RTOL))
+
+
+#: ψ_θ(T_g σ) equal to ψ_θ(σ) within this relative error counts as invariant.
+INVARIANCE_RTOL = 1e-12
 
 
 @dataclasses.dataclass(frozen=True)

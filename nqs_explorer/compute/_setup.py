@@ -6,9 +6,25 @@ import dataclasses
 import json
 from typing import Any
 
+from ..utils import load_json
 from ._constants import DEFAULT_EXTENTS as DEFAULT_EXTENTS
-from ._constants import DEFAULT_HAMILTONIAN, GROUPS, LATTICES, MAX_SEED, PARAM_DTYPES
+from ._constants import (
+    DEFAULT_HAMILTONIAN,
+    GROUPS,
+    LATTICES,
+    MAX_SEED,
+    PARAM_DTYPES,
+    SETUP_MAX_BYTES,
+    SETUP_MAX_DEPTH,
+    SETUP_VERSION,
+)
 from ._constants import LATTICE_NDIM as _LATTICE_NDIM
+
+#: The ``format`` tag of the setup files the Export tab wrote before setup files had a
+#: ``version`` (``{"format": ..., "version": 1, "setup": {...}, "configuration": [...]}``).
+LEGACY_EXPLORER_FORMAT = "nqs_explorer.explorer"
+#: Groups a point group belongs to.
+_POINT_GROUP_KINDS = ("point", "space")
 
 
 def _freeze(value: Any) -> Any:
@@ -29,6 +45,22 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _canonical_point_group(name: Any, lattice: Any, extent: Any) -> Any:
+    """``"C2v"`` -> ``"D2"`` (the name the lattice's pickers list); anything else unchanged.
+
+    Unknown names stay as they are for `Setup.validate` (or the build) to name them.
+    """
+    if not isinstance(name, str):
+        return name
+    from ..group import normalize_point_group_name
+
+    ndim = len(extent) if lattice == "Grid" and isinstance(extent, tuple) else 2
+    try:
+        return normalize_point_group_name(name, ndim)
+    except (TypeError, ValueError):
+        return name
+
+
 @dataclasses.dataclass(frozen=True)
 class Setup:
     """A complete, serialisable description of a lattice, group, character and model.
@@ -45,7 +77,8 @@ class Setup:
             ``(True, True)``) applies to every axis, whatever their number.
         group: ``None``, ``"translation"``, ``"point"`` or ``"space"``.
         point_group: name of the point group (``"D4"``, ``"C4v"``, ...), ``None`` for the
-            largest the lattice has.
+            largest the lattice has; only with ``group`` ``"point"`` or ``"space"``.
+            Stored under the name the pickers list (``"C2v"`` becomes ``"D2"``).
         character_id: row of the group's character table; ``None`` means all ones.
         architecture: a key of ``nqs_explorer.compute.ARCHITECTURES``.
         hyperparameters: the architecture's hyperparameters (the registry's defaults
@@ -98,7 +131,12 @@ class Setup:
         if isinstance(pbc, list | tuple):
             pbc = tuple(pbc)
             # A uniform choice (all periodic / all open) carries over to any number of axes.
-            if len(set(pbc)) == 1 and isinstance(pbc[0], bool) and isinstance(extent, tuple):
+            if (
+                pbc
+                and all(isinstance(p, bool) for p in pbc)
+                and len(set(pbc)) == 1
+                and isinstance(extent, tuple)
+            ):
                 pbc = pbc[0]
         if isinstance(pbc, bool) and isinstance(extent, tuple):
             pbc = (pbc,) * len(extent)
@@ -111,6 +149,9 @@ class Setup:
                 self, "couplings", {k: _as_float(v) for k, v in self.couplings.items()}
             )
         object.__setattr__(self, "total_sz", _as_float(self.total_sz))
+        object.__setattr__(
+            self, "point_group", _canonical_point_group(self.point_group, self.lattice, extent)
+        )
 
     def __hash__(self) -> int:
         return hash(self.to_json())
@@ -165,6 +206,9 @@ class Setup:
     # ------------------------------------------------------------------ validation
     def validate(self) -> None:
         """Check every field; raise ValueError naming the first bad one and what is allowed."""
+        for name in ("lattice", "architecture"):
+            if not isinstance(getattr(self, name), str):
+                raise ValueError(f"{name}: expected a name, got {getattr(self, name)!r}")
         if self.lattice not in LATTICES:
             raise ValueError(f"lattice: unknown kind {self.lattice!r}; choose one of {LATTICES}")
         extent = self.extent
@@ -192,6 +236,11 @@ class Setup:
             raise ValueError(f"group: unknown group {self.group!r}; choose one of {GROUPS}")
         if self.point_group is not None and not isinstance(self.point_group, str):
             raise ValueError(f"point_group: expected a name or None, got {self.point_group!r}")
+        if self.point_group is not None and self.group not in _POINT_GROUP_KINDS:
+            raise ValueError(
+                f"point_group: {self.point_group!r} needs group 'point' or 'space', the group "
+                f"is {self.group!r}; choose one of those groups or point_group=None"
+            )
         cid = self.character_id
         if cid is not None and (not _is_int(cid) or cid < 0):
             raise ValueError(f"character_id: expected None or an integer >= 0, got {cid!r}")
@@ -246,30 +295,103 @@ class Setup:
         return {f.name: plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
     def to_json(self) -> str:
-        """The setup as a JSON object (sorted keys, so equal setups give equal text)."""
-        return json.dumps(self.to_dict(), sort_keys=True)
+        """The setup file: ``{"version": SETUP_VERSION, <fields>}`` (sorted keys, so equal
+        setups give equal text)."""
+        return json.dumps({"version": SETUP_VERSION, **self.to_dict()}, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> Setup:
-        """Parse `to_json`'s output; missing fields take their defaults.
+    def from_json(cls, text: str | bytes) -> Setup:
+        """Read a setup file (`to_json`, the Export tab's file, or an older one).
+
+        See `read_setup_file` for the formats and limits; a ``configuration`` in the file
+        is checked and ignored.
 
         Raises:
-            ValueError: malformed JSON, not an object, unknown keys, or a field whose value
-                is not allowed (the message names the field).
+            ValueError: every problem (size, nesting, malformed JSON, unknown keys, an
+                unknown version, a field whose value is not allowed); the message names
+                the field.
         """
-        try:
-            data = json.loads(text)
-        except (TypeError, json.JSONDecodeError) as err:
-            raise ValueError(f"setup JSON is malformed: {err}") from None
-        if not isinstance(data, dict):
-            raise ValueError(f"setup JSON must be an object, got {type(data).__name__}")
-        names = [f.name for f in dataclasses.fields(cls)]
-        unknown = sorted(set(data) - set(names))
-        if unknown:
-            raise ValueError(f"setup JSON has unknown key(s) {unknown}; allowed keys are {names}")
-        for name in ("extent", "pbc"):
-            if name in data and not isinstance(data[name], list | int | bool):
-                raise ValueError(f"{name}: expected a list, got {data[name]!r}")
-        setup = cls(**data)
-        setup.validate()
-        return setup
+        return read_setup_file(text)[0]
+
+
+def setup_file_json(setup: Setup, configuration=None) -> str:
+    """The setup file the Export tab saves: `Setup.to_json`'s fields and ``version``, plus
+    the ``configuration`` ``(N,)`` shown (when given), indented for people to read."""
+    document = {"version": SETUP_VERSION, **setup.to_dict()}
+    if configuration is not None:
+        document["configuration"] = [float(v) for v in configuration]
+    return json.dumps(document, indent=1, sort_keys=True)
+
+
+def _check_configuration(value: Any) -> list[float]:
+    if not isinstance(value, list) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in value
+    ):
+        raise ValueError(f"configuration: expected a list of numbers, got {str(value)[:60]}")
+    if not all(v in (-1, 1) for v in value):
+        raise ValueError("configuration: every entry must be +1 or -1")
+    return [float(v) for v in value]
+
+
+def read_setup_file(text: str | bytes) -> tuple[Setup, list[float] | None]:
+    """``(setup, configuration or None)`` from a setup file.
+
+    One format, written by `Setup.to_json` (the CLI's ``setup.json``) and `setup_file_json`
+    (the Export tab): a JSON object of `Setup` fields, missing ones taking their defaults,
+    with ``"version": 1`` and optionally ``"configuration"`` (the explorer's ±1 per site).
+    Also read: files without ``version`` (written before it existed) and the Export tab's
+    former ``{"format": "nqs_explorer.explorer", "version": 1, "setup": {...}}``; in those,
+    a point group stored beside a translation group (formerly kept silently) is dropped.
+
+    Limits, checked before parsing: `SETUP_MAX_BYTES` bytes, `SETUP_MAX_DEPTH` levels of
+    nesting, UTF-8.
+
+    Raises:
+        ValueError: the message names the field (or the limit) and what is allowed.
+    """
+    data = load_json(text, what="setup file", max_bytes=SETUP_MAX_BYTES, max_depth=SETUP_MAX_DEPTH)
+    if not isinstance(data, dict):
+        raise ValueError(f"setup file must be a JSON object, got {type(data).__name__}")
+    data = dict(data)
+    legacy = "version" not in data
+    if "format" in data:
+        if data["format"] != LEGACY_EXPLORER_FORMAT or data.get("version") != 1:
+            raise ValueError(
+                f"format: unknown setup file format {data['format']!r} version "
+                f"{data.get('version')!r}; expected {LEGACY_EXPLORER_FORMAT!r} version 1 or "
+                f"a setup file with 'version' {SETUP_VERSION}"
+            )
+        extra = sorted(set(data) - {"format", "version", "setup", "configuration"})
+        if extra:
+            raise ValueError(f"setup file has unknown key(s) {extra}")
+        if not isinstance(data.get("setup"), dict):
+            raise ValueError("setup: the file has no 'setup' object")
+        legacy = True
+        data = {**data["setup"], "configuration": data.get("configuration")}
+    else:
+        version = data.pop("version", None)
+        if version is not None and (not _is_int(version) or version < 1):
+            raise ValueError(f"version: expected a positive integer, got {version!r}")
+        if version is not None and version > SETUP_VERSION:
+            raise ValueError(
+                f"version: this setup file has version {version}; this nqs_explorer reads "
+                f"version {SETUP_VERSION} (and files without a version): update nqs_explorer"
+            )
+    configuration = data.pop("configuration", None)
+    if configuration is not None:
+        configuration = _check_configuration(configuration)
+    names = [f.name for f in dataclasses.fields(Setup)]
+    unknown = sorted(set(data) - set(names), key=str)
+    if unknown:
+        raise ValueError(f"setup file has unknown key(s) {unknown}; allowed keys are {names}")
+    for name in ("extent", "pbc"):
+        if name in data and not isinstance(data[name], list | int | bool):
+            raise ValueError(f"{name}: expected a list, got {data[name]!r}")
+    if legacy and data.get("group") not in _POINT_GROUP_KINDS:
+        data.pop("point_group", None)
+    try:
+        setup = Setup(**data)
+    except TypeError as err:  # pragma: no cover - __post_init__ leaves bad values to validate
+        raise ValueError(f"setup file: {err}") from None
+    setup.validate()
+    return setup, configuration

@@ -181,9 +181,15 @@ def apply_rules(old, fields: dict):
     """``old`` with ``fields`` and every rule of `RULES` applied, validated."""
     given = frozenset(fields)
     new = old.replace(**fields)
-    for rule in RULES:
-        adjustments = rule(old, new, given)
-        if adjustments:
-            new = new.replace(**adjustments)
+    try:
+        for rule in RULES:
+            adjustments = rule(old, new, given)
+            if adjustments:
+                new = new.replace(**adjustments)
+    except TypeError:
+        # A value of the wrong type (a dict for a lattice name, say) trips a rule before
+        # validation: validate the setup as given, which names the field.
+        old.replace(**fields).validate()
+        raise
     new.validate()
     return new

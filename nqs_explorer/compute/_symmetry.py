@@ -6,7 +6,7 @@ import numpy as np
 
 from . import _kernels
 from ._constants import FORCED_ZERO_ATOL
-from ._results import OrbitResult, SymmetryCheck
+from ._results import INVARIANCE_RTOL, OrbitResult, SectorCancellation, SymmetryCheck
 from ._session_core import SessionBase, records_timing
 
 
@@ -36,19 +36,53 @@ class SymmetryViews(SessionBase):
         _, first = np.unique(configs, axis=0, return_index=True)
         chars = state.characters
         stab_sum = np.sum(chars[stabilizer])
+        terms = np.asarray(out["terms"])
+        log_terms = np.asarray(out["log_terms"])
+        magnitude = float(np.sum(np.abs(terms)))
+        amps = np.exp(log_terms - np.max(log_terms.real)) if magnitude > 0 else log_terms
+        invariant = magnitude > 0 and bool(
+            np.max(np.abs(amps - amps[0])) <= INVARIANCE_RTOL * np.max(np.abs(amps))
+        )
         return OrbitResult(
             sigma=sigma.copy(),
             configs=configs,
             element_names=tuple(group.element_names),
             characters=chars.copy(),
-            log_terms=np.asarray(out["log_terms"]),
-            terms=np.asarray(out["terms"]),
+            log_terms=log_terms,
+            terms=terms,
             total=complex(out["total"]),
             log_total=complex(out["log_total"]),
             unique_configs=configs[np.sort(first)],
             stabilizer=stabilizer,
             orbit_size=len(group) // len(stabilizer),
             forced_zero=bool(abs(stab_sum) < FORCED_ZERO_ATOL * len(stabilizer)),
+            cancelled=bool(abs(complex(out["total"])) <= FORCED_ZERO_ATOL * magnitude),
+            invariant=invariant,
+        )
+
+    @records_timing
+    def sector_cancellation(self, x) -> SectorCancellation:
+        """Whether ``SymmExpSum``'s character sum cancels on the batch ``x`` ``(B, N)``.
+
+        For a model that is not symmetrized the terms are those the orbit view shows (the
+        model itself on ``T_g σ``). See `SectorCancellation`.
+        """
+        self._need_group("the cancellation check")
+        state = self._state
+        x = self._configurations(x).reshape(-1, state.hilbert.size)
+        module, variables, _ = self._inner()
+        out = self._run(
+            _kernels.sector_cancellation,
+            variables,
+            x,
+            state.perms,
+            state.device_characters,
+            module=module,
+        )
+        return SectorCancellation(
+            ratio=np.asarray(out["ratio"]),
+            invariance=np.asarray(out["invariance"]),
+            finite=np.asarray(out["finite"]),
         )
 
     @records_timing

@@ -12,6 +12,8 @@ from ._deepset import OccupiedCoordinates as OccupiedCoordinates
 from ._deepset import SiteFeatures as SiteFeatures
 from ._deepset import occupied_coordinates as occupied_coordinates
 from ._deepset import site_features as site_features
+from ._io import PARAM_FILE_DTYPES as PARAM_FILE_DTYPES
+from ._io import PARAMS_MAX_BYTES as PARAMS_MAX_BYTES
 from ._io import load_params as load_params
 from ._io import reverse_local_state_order as reverse_local_state_order
 from ._io import save_params as save_params
@@ -24,6 +26,8 @@ from ._sampler import sample as sample
 
 __all__ = [
     "MLP",
+    "PARAMS_MAX_BYTES",
+    "PARAM_FILE_DTYPES",
     "RBM",
     "ARNNConv1D",
     "ARNNConv2D",

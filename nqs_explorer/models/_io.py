@@ -21,6 +21,7 @@ values themselves as inputs and load unchanged.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,12 +31,35 @@ import jax
 import numpy as np
 from flax import serialization
 
+from ..utils import load_json, read_limited
+
 MSGPACK_SUFFIXES = (".msgpack", ".mpack")
 JSON_SUFFIXES = (".json",)
 JSON_FORMAT = "nqs_explorer.variables"
 JSON_VERSION = 1
 #: Key of the metadata that `save_params` writes next to ``"variables"`` in a msgpack file.
 METADATA_KEY = "nqs_explorer"
+#: Largest parameter file read, in bytes (checked before reading: 256 MiB holds ~30 M
+#: float64 parameters in msgpack, ~10 M in JSON).
+PARAMS_MAX_BYTES = 256 << 20
+#: The dtypes a JSON parameter file may declare (a ``"V2000000000"`` would make numpy
+#: allocate gigabytes per entry).
+PARAM_FILE_DTYPES = (
+    "bool",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float16",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
+)
 #: The order of nqs_explorer's files written before it followed NetKet 3.16.
 LEGACY_LOCAL_STATES = (-1.0, 1.0)
 
@@ -78,7 +102,10 @@ def _check_finite(tree) -> None:
 
 
 def _local_states_list(values, name: str) -> list[float]:
-    arr = np.asarray(values, dtype=np.float64)
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a 1-D sequence of local states, got {values!r}") from None
     if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be a 1-D sequence of local states, got {values!r}")
     if len(np.unique(arr)) != arr.size:
@@ -136,24 +163,75 @@ def _encode_json(tree):
     return leaf
 
 
-def _decode_json_leaf(leaf, path: str) -> np.ndarray:
+class _JsonArray:
+    """An array entry of a JSON file, checked but not yet allocated.
+
+    ``shape`` and ``dtype`` are validated against the model (`validate_params`) before
+    `materialize` allocates anything.
+    """
+
+    __slots__ = ("dtype", "entry", "path", "shape")
+
+    def __init__(self, entry: Mapping, path: str):
+        self.path, self.entry = path, entry
+        name = entry.get("dtype")
+        if not isinstance(name, str) or name not in PARAM_FILE_DTYPES:
+            raise ValueError(
+                f"{path!r}: dtype {str(name)[:40]!r} is not allowed in a parameter file; "
+                f"allowed: {', '.join(PARAM_FILE_DTYPES)}"
+            )
+        shape = entry.get("shape")
+        if not isinstance(shape, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape
+        ):
+            raise ValueError(
+                f"{path!r}: malformed array entry in the JSON file (shape must be a list of "
+                f"integers >= 0, got {str(shape)[:60]})"
+            )
+        self.dtype, self.shape = np.dtype(name), tuple(shape)
+        size = math.prod(self.shape)  # Python integers: no overflow
+        keys = ("real", "imag") if self.dtype.kind == "c" else ("data",)
+        for key in keys:
+            values = entry.get(key)
+            if not isinstance(values, list):
+                raise ValueError(
+                    f"{path!r}: malformed array entry in the JSON file (no {key!r} list)"
+                )
+            if len(values) != size:
+                raise ValueError(
+                    f"{path!r}: malformed array entry in the JSON file ({key!r} has "
+                    f"{len(values)} values, shape {self.shape} needs {size})"
+                )
+
+    def materialize(self) -> np.ndarray:
+        """The array (its size is that of the lists already parsed, so bounded by the file)."""
+        keys = ("real", "imag") if self.dtype.kind == "c" else ("data",)
+        parts = []
+        for key in keys:
+            try:
+                part = np.asarray(self.entry[key])
+            except ValueError as err:
+                raise ValueError(f"{self.path!r}: malformed array entry ({err})") from None
+            if part.ndim != 1 or (part.size and part.dtype.kind not in "biuf"):
+                raise ValueError(
+                    f"{self.path!r}: malformed array entry in the JSON file ({key!r} must "
+                    "be a flat list of numbers)"
+                )
+            parts.append(part.astype(np.float64 if len(keys) == 2 else self.dtype))
+        arr = parts[0] + 1j * parts[1] if len(parts) == 2 else parts[0]
+        return arr.astype(self.dtype).reshape(self.shape)
+
+
+def _decode_json_leaf(leaf, path: str):
     if not isinstance(leaf, Mapping):  # a plain number or nested list of numbers
-        arr = np.asarray(leaf)
+        try:
+            arr = np.asarray(leaf)
+        except ValueError as err:
+            raise ValueError(f"{path!r}: expected numbers ({err})") from None
         if arr.dtype.kind not in "iuf":
             raise ValueError(f"{path!r}: expected numbers, got {str(leaf)[:60]!r}")
         return arr.astype(np.float64)
-    try:
-        dtype = np.dtype(leaf["dtype"])
-        shape = tuple(int(s) for s in leaf["shape"])
-        if dtype.kind == "c":
-            arr = np.asarray(leaf["real"], dtype=np.float64) + 1j * np.asarray(
-                leaf["imag"], dtype=np.float64
-            )
-        else:
-            arr = np.asarray(leaf["data"])
-        return arr.astype(dtype).reshape(shape)
-    except (KeyError, TypeError, ValueError) as err:
-        raise ValueError(f"{path!r}: malformed array entry in the JSON file ({err})") from None
+    return _JsonArray(leaf, path)
 
 
 def _decode_json(tree, prefix=""):
@@ -162,11 +240,21 @@ def _decode_json(tree, prefix=""):
     return _decode_json_leaf(tree, prefix)
 
 
+def _materialize(tree):
+    if isinstance(tree, Mapping):
+        return {k: _materialize(v) for k, v in tree.items()}
+    return tree.materialize() if isinstance(tree, _JsonArray) else tree
+
+
 def _read(path: Path, fmt: str) -> tuple[dict, list[float] | None]:
-    """The tree in the file and the local-state order it records (None: unknown)."""
+    """The tree in the file and the local-state order it records (None: unknown).
+
+    JSON array entries come back as unallocated `_JsonArray` leaves.
+    """
+    data = read_limited(path, max_bytes=PARAMS_MAX_BYTES, what="parameter file")
     if fmt == "msgpack":
         try:
-            state = serialization.msgpack_restore(path.read_bytes())
+            state = serialization.msgpack_restore(data)
         except Exception as err:  # msgpack raises many unrelated types on garbage
             raise ValueError(
                 f"{str(path)!r} is not a valid msgpack parameter file ({err})"
@@ -179,14 +267,14 @@ def _read(path: Path, fmt: str) -> tuple[dict, list[float] | None]:
             recorded = _local_states_list(recorded, f"the local_states recorded in {str(path)!r}")
         return state, recorded
     try:
-        doc = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ValueError(f"{str(path)!r} is not a valid JSON parameter file ({err})") from None
+        doc = load_json(data, what="the file", max_bytes=PARAMS_MAX_BYTES)
+    except ValueError as err:
+        raise ValueError(f"{str(path)!r} is not a valid JSON parameter file: {err}") from None
     if not isinstance(doc, Mapping):
         raise ValueError(f"{str(path)!r} does not hold a tree of parameters")
     recorded = None
     if doc.get("format") == JSON_FORMAT:
-        recorded = list(doc.get("local_states", LEGACY_LOCAL_STATES))
+        recorded = doc.get("local_states", LEGACY_LOCAL_STATES)
         recorded = _local_states_list(recorded, f"the local_states recorded in {str(path)!r}")
         if doc.get("version") != JSON_VERSION:
             raise ValueError(
@@ -231,7 +319,9 @@ def validate_params(tree: Mapping, target) -> Any:
             parts.append(f"unexpected {unexpected}")
         raise ValueError("parameter tree does not match the model: " + "; ".join(parts))
     for path, want in wanted.items():
-        got = np.asarray(loaded[path])
+        got = loaded[path]
+        if not isinstance(got, _JsonArray):
+            got = np.asarray(got)
         want_shape, want_dtype = tuple(np.shape(want)), np.dtype(want.dtype)
         if got.shape != want_shape:
             raise ValueError(
@@ -241,6 +331,7 @@ def validate_params(tree: Mapping, target) -> Any:
             raise ValueError(
                 f"parameter {path!r} has dtype {got.dtype}, the model expects {want_dtype}"
             )
+    tree = _materialize(tree)  # every shape and dtype agrees with the model: allocate
     _check_finite(tree)
     return serialization.from_state_dict(target, jax.tree_util.tree_map(np.asarray, tree))
 

@@ -177,6 +177,17 @@ def orbit_summary_html(orbit, group_name: str) -> str:
             '<b class="nqx-forced-zero" style="color:#c62828">Σ_{h ∈ Stab(σ)} χ_h = 0: this '
             "character forces ψ(σ) = 0 for every parameter value (a selection rule).</b>"
         )
+    elif orbit.cancelled:
+        reason = (
+            "ψ_θ(T_g σ) is the same for every g (the model is invariant on this orbit), so "
+            "the sum is ψ_θ(σ) Σ_g χ_g / |G| = 0 for every non-trivial character"
+            if orbit.invariant
+            else "the terms of this model cancel here"
+        )
+        lines.append(
+            '<b class="nqx-cancelled" style="color:#c62828">ψ(σ) = 0 up to rounding: '
+            f"{html.escape(reason)}.</b>"
+        )
     # wrap long lines (σ of many sites has no spaces) inside the column instead of overflowing
     return f'<div style="{SUMMARY_STYLE}">' + "<br>".join(lines) + "</div>"
 

@@ -93,8 +93,8 @@ class ExportPanel(View):
     def _uploaded_setup(self, files) -> bool:
         if not files:
             return True
-        text = bytes(files[0]["content"]).decode("utf-8", errors="replace")
-        return _save_load.load_setup_text(self.state, text, self.source)
+        # bytes: the reader checks the size before decoding and refuses what is not UTF-8
+        return _save_load.load_setup_text(self.state, files[0]["content"], self.source)
 
     def sync(self) -> None:
         self.code.value = model_script(

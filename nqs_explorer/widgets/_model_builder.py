@@ -42,6 +42,8 @@ class ModelBuilder(View):
         )
         self.summary = widgets.HTML()
         self._built_for = None
+        # architecture -> ({name: control}, rows): controls are generated once and reused
+        self._panels: dict[str, tuple[dict, list]] = {}
         self.on_value(self.architecture, self._set_architecture, "Change architecture")
         self.on_value(self.symmetrize, self._set_symmetrize, "Symmetrize")
         self.on_value(self.seed, lambda seed: self.state.update(self.source, seed=seed), "New seed")
@@ -75,30 +77,27 @@ class ModelBuilder(View):
 
     # ---------------------------------------------------------------- state -> widgets
     def _generate(self, name: str) -> None:
-        """(Re)generate one control per declaration of architecture ``name``."""
-        values = current_values(self.state.setup)
-        for row in self.controls_box.children:  # release the old controls' comms
-            for child in row.children:
-                child.close()
-            row.close()
-        self.hyperparameters = {}
-        rows = []
-        for spec in declarations(ARCHITECTURES[name]):
-            control = control_for(spec, values[spec.name])
-            self.on_value(
-                control,
-                lambda _v, spec=spec, control=control: self._set_hyperparameter(spec, control),
-                f"Change {spec.name}",
-            )
-            self.hyperparameters[spec.name] = control
-            rows.append(
-                widgets.HBox(
-                    [
-                        control,
-                        widgets.HTML(f'<span style="color:#777">{html.escape(spec.help)}</span>'),
-                    ]
+        """Show the controls of architecture ``name``, generated once per architecture.
+
+        Each architecture's controls are built the first time it is chosen and reused
+        afterwards (`sync` then shows the setup's values), so switching architectures back
+        and forth creates no widgets: the live widget count stays bounded.
+        """
+        if name not in self._panels:
+            values = current_values(self.state.setup)
+            controls, rows = {}, []
+            for spec in declarations(ARCHITECTURES[name]):
+                control = control_for(spec, values[spec.name])
+                self.on_value(
+                    control,
+                    lambda _v, spec=spec, control=control: self._set_hyperparameter(spec, control),
+                    f"Change {spec.name}",
                 )
-            )
+                controls[spec.name] = control
+                help_text = f'<span style="color:#777">{html.escape(spec.help)}</span>'
+                rows.append(widgets.HBox([control, widgets.HTML(help_text)]))
+            self._panels[name] = (controls, rows)
+        self.hyperparameters, rows = self._panels[name]
         self.controls_box.children = rows
         self._built_for = name
 

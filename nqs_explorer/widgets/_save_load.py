@@ -6,59 +6,30 @@ a message and the session keeps its last valid model and parameters.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from .. import compute
+from ..utils import read_limited
 from ._state import AppState
-
-SETUP_FORMAT = "nqs_explorer.explorer"
-SETUP_VERSION = 1
 
 
 def explorer_json(state: AppState) -> str:
-    """The explorer's setup and current configuration as a JSON document."""
-    document = {
-        "format": SETUP_FORMAT,
-        "version": SETUP_VERSION,
-        "setup": state.setup.to_dict(),
-        "configuration": [float(v) for v in state.configuration],
-    }
-    return json.dumps(document, indent=1, sort_keys=True)
+    """The explorer's setup file: the setup, its ``version`` and the current configuration
+    (`compute.setup_file_json`; ``nqs-explorer render --setup`` and `Setup.from_json` read it)."""
+    return compute.setup_file_json(state.setup, state.configuration)
 
 
-def parse_explorer_json(text: str) -> tuple[compute.Setup, np.ndarray | None]:
-    """``(setup, configuration or None)`` from :func:`explorer_json` or a bare ``Setup`` JSON.
+def parse_explorer_json(text: str | bytes) -> tuple[compute.Setup, np.ndarray | None]:
+    """``(setup, configuration or None)`` from a setup file (`compute.read_setup_file`).
 
     Raises:
-        ValueError: malformed JSON, a wrong format tag, or an invalid setup.
+        ValueError: too large, malformed, an unknown version, or an invalid setup.
     """
-    try:
-        document = json.loads(text)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"setup file is not valid JSON: {err}") from None
-    if not isinstance(document, dict):
-        raise ValueError(f"setup file must hold a JSON object, got {type(document).__name__}")
-    if "format" not in document:  # a bare Setup.to_json()
-        return compute.Setup.from_json(text), None
-    if document.get("format") != SETUP_FORMAT or document.get("version") != SETUP_VERSION:
-        raise ValueError(
-            f"setup file has format {document.get('format')!r} version "
-            f"{document.get('version')!r}; expected {SETUP_FORMAT!r} version {SETUP_VERSION}"
-        )
-    if not isinstance(document.get("setup"), dict):
-        raise ValueError("setup file has no 'setup' object")
-    setup = compute.Setup.from_json(json.dumps(document["setup"]))
-    configuration = document.get("configuration")
-    if configuration is not None:
-        try:
-            configuration = np.asarray(configuration, dtype=float)
-        except (TypeError, ValueError):
-            raise ValueError("setup file: 'configuration' must be a list of numbers") from None
-    return setup, configuration
+    setup, configuration = compute.read_setup_file(text)
+    return setup, None if configuration is None else np.asarray(configuration, dtype=float)
 
 
 def save_setup(state: AppState, path, source: str = "export") -> bool:
@@ -66,8 +37,9 @@ def save_setup(state: AppState, path, source: str = "export") -> bool:
     return state.run(source, "Save setup", lambda: Path(path).write_text(explorer_json(state)))[0]
 
 
-def load_setup_text(state: AppState, text: str, source: str = "export") -> bool:
-    """Switch to the setup (and configuration) in ``text``; keep everything if invalid."""
+def load_setup_text(state: AppState, text, source: str = "export") -> bool:
+    """Switch to the setup (and configuration) in ``text`` (str or UTF-8 bytes); keep
+    everything if invalid."""
 
     def apply():
         setup, configuration = parse_explorer_json(text)
@@ -85,7 +57,9 @@ def load_setup(state: AppState, path, source: str = "export") -> bool:
     """Read a setup file written by :func:`save_setup` (or a bare ``Setup`` JSON)."""
 
     def apply():
-        return load_setup_text(state, Path(path).read_text(), source)
+        return load_setup_text(
+            state, read_limited(path, max_bytes=compute.SETUP_MAX_BYTES, what="setup file"), source
+        )
 
     ok, result = state.run(source, "Load setup", apply)
     return ok and result is not False
@@ -113,9 +87,19 @@ def load_parameters(state: AppState, path, source: str = "export") -> bool:
 
 
 def load_parameters_bytes(state: AppState, name: str, data: bytes, source="export") -> bool:
-    """Load uploaded parameter bytes (the file name's suffix gives the format)."""
+    """Load uploaded parameter bytes (the file name's suffix gives the format).
+
+    The bytes go through a temporary folder that is removed afterwards, whatever happens;
+    the exported code names the uploaded file (the user has it), not that folder.
+    """
     suffix = Path(name).suffix or ".msgpack"
-    folder = Path(tempfile.mkdtemp(prefix="nqs_explorer_"))
-    path = folder / f"uploaded{suffix}"
-    path.write_bytes(bytes(data))
-    return load_parameters(state, path, source)
+    with tempfile.TemporaryDirectory(prefix="nqs_explorer_") as folder:
+        path = Path(folder) / f"uploaded{suffix}"
+        path.write_bytes(bytes(data))
+
+        def apply():
+            state.timed(state.session.load_parameters, path)
+            state.parameters_path = Path(name).name
+            state.parameters_changed()
+
+        return state.run(source, "Load parameters", apply)[0]

@@ -224,11 +224,11 @@ def test_bad_setup_files(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"lattice": "Square", "colour": "red"}', encoding="utf-8")
     with pytest.raises(
-        ValueError, match=r"--setup .*bad\.json: setup JSON has unknown key\(s\) \['colour'\]"
+        ValueError, match=r"--setup .*bad\.json: setup file has unknown key\(s\) \['colour'\]"
     ):
         setup_from_args(args("--setup", str(bad)))
     bad.write_text("{not json", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"setup JSON is malformed"):
+    with pytest.raises(ValueError, match=r"setup file is malformed JSON"):
         setup_from_args(args("--setup", str(bad)))
 
 

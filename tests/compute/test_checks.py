@@ -79,3 +79,62 @@ def test_the_report_does_not_import_ipywidgets():
     code = "import sys, nqs_explorer._report; print('ipywidgets' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+DEEPSET = CHAIN.replace(architecture="DeepSetMLP", symmetrize=True, hamiltonian=None)
+
+
+def test_identically_zero_sector_is_reported_with_its_reason():
+    """DeepSetMLP is permutation invariant: on the chain's translation group every
+    ψ_θ(T_g σ) is the same number, so the k = 1/4 sum is ψ_θ(σ) (1 + i − 1 − i)/4 = 0."""
+    session = Session(DEEPSET.replace(character_id=1))
+    assert session.group.irrep_labels[1] == "k=1/4"
+    np.testing.assert_allclose(np.sum(session.characters), 0.0, atol=1e-15)
+    symmetry = session.checks()[0]
+    assert symmetry.verdict == "fail"
+    assert symmetry.value < 1e-14  # |ψ| / Σ|terms|: rounding only
+    assert symmetry.detail.startswith(
+        "DeepSetMLP is permutation invariant: ψ_θ(T_g σ) = ψ_θ(σ) for every g"
+    )
+    assert "ψ ≡ 0 in the sector of k=1/4 (id 1)" in symmetry.detail
+    batch = session.random_configurations(compute.CHECK_BATCH, compute.CHECK_SEED)
+    cancellation = session.sector_cancellation(batch)
+    assert cancellation.vanishes
+    assert cancellation.invariant
+    assert np.max(cancellation.invariance) < 1e-15
+    # the orbit view says so too
+    orbit = session.orbit(batch[0])
+    assert (orbit.cancelled, orbit.invariant, orbit.forced_zero) == (True, True, False)
+    assert abs(orbit.total) < 1e-15 * np.sum(np.abs(orbit.terms))
+
+
+def test_trivial_sector_of_an_invariant_model_adds_up():
+    session = Session(DEEPSET.replace(character_id=0))
+    symmetry = session.checks()[0]
+    assert symmetry.verdict == "pass"
+    batch = session.random_configurations(4, 0)
+    cancellation = session.sector_cancellation(batch)
+    # every term is the same positive number: |Σ terms| = Σ |terms|
+    np.testing.assert_allclose(cancellation.ratio, 1.0, rtol=1e-14)
+    assert not cancellation.vanishes
+
+
+def test_a_generic_model_is_not_reported_as_zero():
+    session = Session(CHAIN.replace(symmetrize=True, character_id=1))
+    cancellation = session.sector_cancellation(session.random_configurations(16, 3))
+    assert not cancellation.invariant
+    assert not cancellation.vanishes
+    assert session.checks()[0].verdict == "pass"
+
+
+def test_non_finite_symmetrized_model_fails_the_check():
+    import jax
+
+    session = Session(CHAIN.replace(symmetrize=True, character_id=1))
+    huge = jax.tree_util.tree_map(lambda v: np.full(v.shape, 1e308, v.dtype), session.variables)
+    session.set_variables(huge)
+    symmetry = session.checks()[0]
+    assert (symmetry.verdict, symmetry.value) == ("fail", None)
+    assert symmetry.detail.startswith(
+        "the model gives non-finite values (NaN or overflow) on 16 of 16 configurations"
+    )

@@ -50,6 +50,12 @@ def _cases():
             (symm, x, PERMS, CHARACTERS),
             {"module": SYMM},
         ),
+        (
+            "sector_cancellation",
+            K.sector_cancellation,
+            (symm, x, PERMS, CHARACTERS),
+            {"module": SYMM},
+        ),
         ("conditionals", K.conditionals, (ar, x), {"model": AR}),
         ("receptive_fields", K.receptive_fields, (ar, x[:2] * 0.3), {"model": AR}),
         ("sample", K.sample, (ar, np.uint32(11)), {"model": AR, "n_samples": 16}),

@@ -64,7 +64,7 @@ def test_replace_rejects_unknown_fields():
     ("text", "match"),
     [
         ("{not json", "malformed"),
-        ("[1, 2]", "must be an object"),
+        ("[1, 2]", "must be a JSON object"),
         ('{"lattice": "Square", "colour": 1}', r"unknown key\(s\) \['colour'\]"),
         ('{"lattice": "Hexagon"}', "lattice: unknown kind 'Hexagon'"),
         ('{"extent": "3x3"}', "extent: expected a list"),
@@ -116,7 +116,9 @@ def test_to_json_is_plain_json():
     data = json.loads(Setup(extent=(4, 4)).to_json())
     assert data["extent"] == [4, 4]
     assert data["pbc"] == [True, True]
+    assert data["version"] == 1
     assert set(data) == {
+        "version",
         "lattice",
         "extent",
         "pbc",

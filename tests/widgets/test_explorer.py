@@ -192,3 +192,34 @@ def test_messages_go_next_to_the_control_and_into_the_log(app):
     assert "[lattice] extent: every extent must be >= 1" in text_of(app.log.html.value)
     assert app.model.message.value == ""
     app.lattice.extents[0].value = 3
+
+
+def _live_widgets() -> int:
+    # ipywidgets 8 keeps every open widget here (Widget.widgets is its deprecated alias)
+    from ipywidgets.widgets import widget
+
+    return len(widget._instances)
+
+
+def test_live_widgets_stay_bounded_when_cycling_architectures_and_lattices():
+    """Rebuilding views reuses (or closes) widgets: five more cycles create none."""
+    import nqs_explorer as nqx
+
+    app = nqx.Explorer(lattice="Chain", extent=(4,), pbc=(True,), hamiltonian=None)
+
+    def cycle():
+        for name in ("MLP", "DeepSetMLP", "FastARNNConv1D", "RBM"):
+            app.model.architecture.value = name
+        for kind in ("Grid", "Chain"):
+            app.lattice.kind.value = kind
+        app.group.kind.value = "point"
+        app.group.kind.value = "translation"
+
+    cycle()
+    assert app.state.messages == {}
+    before = _live_widgets()
+    for _ in range(5):
+        cycle()
+    assert app.state.messages == {}
+    assert app.state.setup.architecture == "RBM"
+    assert _live_widgets() == before

@@ -152,8 +152,11 @@ def test_setup_round_trip(state, tmp_path):
     panel.setup_path.value = str(tmp_path / "setup.json")
     panel.save_setup.click()
     document = json.loads((tmp_path / "setup.json").read_text())
-    assert document["setup"]["character_id"] == 1
+    # one setup format: the fields, the version and the configuration, at the top level
+    assert document["version"] == 1
+    assert document["character_id"] == 1
     assert document["configuration"] == sigma.tolist()
+    assert compute.Setup.from_json(json.dumps(document)) == state.setup
     other = AppState()
     other_panel = ExportPanel(other)
     other_panel.setup_path.value = str(tmp_path / "setup.json")
@@ -165,12 +168,15 @@ def test_setup_round_trip(state, tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("{not json", "not valid JSON"),
-        ("[1, 2]", "must hold a JSON object"),
+        ("{not json", "malformed JSON"),
+        ("[1, 2]", "must be a JSON object"),
         ('{"format": "other", "version": 1}', "expected 'nqs_explorer.explorer'"),
         ('{"lattice": "Square", "extent": [0, 0]}', "every extent must be >= 1"),
         ('{"lattice": "Hexagon"}', "unknown kind 'Hexagon'"),
         ('{"colour": "red"}', "unknown key(s) ['colour']"),
+        ('{"version": 2}', "version: this setup file has version 2"),
+        ("[" * 5000, "nests arrays/objects 5000 deep"),
+        ('{"configuration": [1, 2]}', "configuration: every entry must be +1 or -1"),
     ],
 )
 def test_malformed_setup_files_keep_the_model(state, text, message):
@@ -224,3 +230,32 @@ def test_autoregressive_parameters_round_trip_with_their_order(ar_state, tmp_pat
     )
     assert "local_states=hilbert.local_states" in panel.code.value
     assert_same_model(panel.code.value, ar_state)
+
+
+def test_uploads_leave_no_temporary_folder(state, tmp_path, monkeypatch):
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    panel = ExportPanel(state)
+    saved = AppState(compute.Setup(seed=7)).session.variables
+    now = datetime.datetime.now(datetime.UTC)
+    good = serialization.msgpack_serialize(saved)
+    for name, content in (("p.msgpack", good), ("bad.json", b"[" * 1000)):
+        panel.upload_params.value = (
+            dict(
+                name=name,
+                type="",
+                size=len(content),
+                content=memoryview(content),
+                last_modified=now,
+            ),
+        )
+    assert "nests arrays/objects 1000 deep" in text_of(panel.message.value)
+    np.testing.assert_array_equal(
+        state.session.variables["params"]["visible_bias"], saved["params"]["visible_bias"]
+    )
+    assert list(scratch.iterdir()) == []
+    # the exported code names the uploaded file, not the removed folder
+    assert "load_params('p.msgpack'" in panel.code.value

@@ -166,3 +166,32 @@ def test_value_only_updates_blit_the_same_pixels_as_a_full_render(fixture, reque
     # every new σ is blitted; only a switch between real and complex terms renders anew
     assert view.configuration_figure.blits == 3
     assert view.gallery_figure.blits >= 3
+
+
+def test_an_identically_zero_sector_is_shown_in_the_orbit_view_and_the_checks():
+    """A symmetrized DeepSetMLP is permutation invariant: every non-trivial momentum
+    cancels (not a selection rule of σ: its stabilizer is trivial)."""
+    from nqs_explorer.widgets import AppState, ChecksPanel
+
+    state = AppState(
+        compute.Setup(
+            lattice="Chain",
+            extent=(4,),
+            architecture="DeepSetMLP",
+            symmetrize=True,
+            character_id=1,
+            hamiltonian=None,
+        )
+    )
+    view, panel = OrbitView(state), ChecksPanel(state)
+    state.set_configuration(np.array([1.0, 1.0, 1.0, -1.0]))
+    orbit = state.orbit()
+    assert not orbit.forced_zero
+    assert orbit.cancelled
+    summary = text_of(view.summary.value)
+    assert "ψ(σ) = 0 up to rounding: ψ_θ(T_g σ) is the same for every g" in summary
+    panel.run_button.click()
+    assert panel.results[0].verdict == "fail"
+    assert "nqx-pass" not in panel.table.value.split("AR normalization")[0]
+    state.set_character(0)
+    assert "up to rounding" not in text_of(view.summary.value)

@@ -155,3 +155,35 @@ def test_every_lattice_kind_goes_through_the_pickers(state, kind):
     assert len(character.irrep.options) == n_irreps + 1
     character.irrep.value = n_irreps - 1
     assert state.setup.character_id == n_irreps - 1
+
+
+def test_point_group_dropdown_shows_what_the_setup_holds():
+    from nqs_explorer import compute
+    from nqs_explorer.widgets import AppState
+
+    state = AppState(compute.Setup(group="point", point_group="C2v"))
+    picker = GroupPicker(state)
+    assert state.setup.point_group == "D2"
+    assert picker.point_group.value == "D2"
+    assert state.session.group.name == "D2"
+    assert len(state.session.group) == 4
+
+
+def test_point_group_needs_a_point_or_space_group(state):
+    """Refused with the same message in the API, the widgets and the CLI."""
+    from nqs_explorer import Explorer
+
+    picker = GroupPicker(state)
+    assert state.setup.group == "translation"
+    assert state.update("group", point_group="D4") is False
+    assert "point_group: 'D4' needs group 'point' or 'space'" in text_of(picker.message.value)
+    assert state.setup.point_group is None
+    assert picker.point_group.value == "largest"
+    assert picker.point_group.disabled
+    with pytest.raises(ValueError, match="point_group: 'D2' needs group 'point' or 'space'"):
+        Explorer(point_group="C2v")
+    # a new group kind clears it
+    picker.kind.value = "point"
+    picker.point_group.value = "D2"
+    picker.kind.value = "translation"
+    assert state.setup.point_group is None
