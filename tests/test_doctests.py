@@ -44,7 +44,6 @@ def test_docstring_examples_run(module_name):
     [
         "nqs_explorer.compute._setup",
         "nqs_explorer.compute._session",
-        "nqs_explorer.compute._session_core",
         "nqs_explorer.widgets._state",
         "nqs_explorer.plot._orbit_handle",
         "nqs_explorer.plot.html",

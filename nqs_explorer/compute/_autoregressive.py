@@ -1,4 +1,4 @@
-"""Autoregressive and exact views of a `Session`.
+"""Autoregressive and exact views of a `SessionState`.
 
 Conditionals, receptive fields and sampling of autoregressive models; the exact state of
 any model on a small lattice.
@@ -13,126 +13,131 @@ import numpy as np
 from . import _kernels
 from ._constants import EXACT_CHUNK, EXACT_MAX_BYTES, MAX_SAMPLES
 from ._results import ExactState
-from ._session_core import SessionBase, batch_bucket, check_seed, human_bytes, records_timing
+from ._session_core import (
+    KernelRun,
+    SessionState,
+    batch_bucket,
+    check_outputs,
+    check_seed,
+    configurations,
+    human_bytes,
+    is_autoregressive,
+    log_psi_batch,
+    need_autoregressive,
+)
 
 
-class AutoregressiveViews(SessionBase):
-    """Conditionals, receptive fields, sampling, and exact enumeration."""
+def conditionals(state: SessionState, run: KernelRun, sigma) -> np.ndarray:
+    """``(N, local_size)`` conditionals ``p(σ_i = s | σ_<i)`` of one configuration."""
+    need_autoregressive(state, "conditionals")
+    sigma = configurations(state, sigma, "sigma")
+    if sigma.ndim != 1:
+        raise ValueError(f"sigma: expected one configuration of shape (N,), got {sigma.shape}")
+    out = run(_kernels.conditionals, state.device_variables, sigma[None], model=state.model)
+    check_outputs(out, "conditionals")
+    return np.asarray(out)[0]
 
-    @records_timing
-    def conditionals(self, sigma) -> np.ndarray:
-        """``(N, local_size)`` conditionals ``p(σ_i = s | σ_<i)`` of one configuration."""
-        self._need_autoregressive("conditionals")
-        sigma = self._configurations(sigma, "sigma")
-        if sigma.ndim != 1:
-            raise ValueError(f"sigma: expected one configuration of shape (N,), got {sigma.shape}")
-        state = self._state
-        out = self._run(
-            _kernels.conditionals, state.device_variables, sigma[None], model=state.model
+
+def receptive_fields(
+    state: SessionState, run: KernelRun, n_points: int = 2, seed: int = 0
+) -> np.ndarray:
+    """``(N, N)`` bool: ``[i, j]`` when input ``j`` can change ``p(σ_i | ·)``.
+
+    Read from the model: the Jacobian of the conditionals with respect to a
+    continuous relaxation of the input, at ``n_points`` random points, is nonzero.
+    """
+    need_autoregressive(state, "receptive fields")
+    key = ("receptive", int(n_points), int(seed))
+    if key not in state.memo:
+        lo, hi = np.min(state.hilbert.local_states), np.max(state.hilbert.local_states)
+        rng = np.random.default_rng(check_seed(seed))
+        points = rng.uniform(lo, hi, size=(int(n_points), state.hilbert.size))
+        fields = run(_kernels.receptive_fields, state.device_variables, points, model=state.model)
+        state.memo[key] = np.asarray(fields, dtype=bool)
+    return state.memo[key].copy()
+
+
+def sample(
+    state: SessionState, run: KernelRun, n: int, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` exact autoregressive samples ``(n, N)`` and their ``log p`` ``(n,)``."""
+    need_autoregressive(state, "sampling")
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 1 <= n <= MAX_SAMPLES:
+        raise ValueError(f"n must be an integer in 1..{MAX_SAMPLES}, got {n!r}")
+    samples, log_prob = run(
+        _kernels.sample,
+        state.device_variables,
+        np.uint32(check_seed(seed)),
+        model=state.model,
+        n_samples=int(n),
+    )
+    check_outputs(log_prob, "sample log-probabilities")
+    return np.asarray(samples), np.asarray(log_prob)
+
+
+def bytes_per_state(state: SessionState) -> int:
+    """Bytes per state of `exact_state`: a float64 configuration, complex log ψ, the
+    weight and the probability."""
+    return state.hilbert.size * 8 + 16 + 8 + 8
+
+
+def exact_bytes(state: SessionState) -> int:
+    """Bytes `exact_state` needs: states ``(n_states, N)`` float64 plus three outputs."""
+    return int(state.hilbert.n_states) * bytes_per_state(state)
+
+
+def exact_state(
+    state: SessionState,
+    run: KernelRun,
+    max_bytes: int = EXACT_MAX_BYTES,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExactState:
+    """The model on every configuration, with normalised probabilities.
+
+    Args:
+        max_bytes: refuse enumerations that would need more memory than this.
+        progress: called as ``progress(done, total)`` (in chunks of states) before the
+            first chunk and after each one, e.g. to move a progress bar.
+
+    Raises:
+        ValueError: when the enumeration would need more than ``max_bytes`` (the
+            message gives the number of states and the bytes).
+    """
+    hilbert = state.hilbert
+    need = exact_bytes(state)
+    if need > max_bytes:
+        raise ValueError(
+            f"exact enumeration refused: {hilbert.local_size}^{hilbert.size} = "
+            f"{hilbert.n_states:,} states would need about {human_bytes(need)} "
+            f"({bytes_per_state(state)} bytes per state), above the limit of "
+            f"{human_bytes(max_bytes)}; use a smaller lattice"
         )
-        self._check_outputs(out, "conditionals")
-        return np.asarray(out)[0]
-
-    @records_timing
-    def receptive_fields(self, n_points: int = 2, seed: int = 0) -> np.ndarray:
-        """``(N, N)`` bool: ``[i, j]`` when input ``j`` can change ``p(σ_i | ·)``.
-
-        Read from the model: the Jacobian of the conditionals with respect to a
-        continuous relaxation of the input, at ``n_points`` random points, is nonzero.
-        """
-        self._need_autoregressive("receptive fields")
-        state = self._state
-        key = ("receptive", int(n_points), int(seed))
-        if key not in state.memo:
-            lo, hi = np.min(state.hilbert.local_states), np.max(state.hilbert.local_states)
-            rng = np.random.default_rng(check_seed(seed))
-            points = rng.uniform(lo, hi, size=(int(n_points), state.hilbert.size))
-            fields = self._run(
-                _kernels.receptive_fields, state.device_variables, points, model=state.model
-            )
-            state.memo[key] = np.asarray(fields, dtype=bool)
-        return state.memo[key].copy()
-
-    @records_timing
-    def sample(self, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-        """``n`` exact autoregressive samples ``(n, N)`` and their ``log p`` ``(n,)``."""
-        self._need_autoregressive("sampling")
-        if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 1 <= n <= MAX_SAMPLES:
-            raise ValueError(f"n must be an integer in 1..{MAX_SAMPLES}, got {n!r}")
-        state = self._state
-        samples, log_prob = self._run(
-            _kernels.sample,
-            state.device_variables,
-            np.uint32(check_seed(seed)),
-            model=state.model,
-            n_samples=int(n),
-        )
-        self._check_outputs(log_prob, "sample log-probabilities")
-        return np.asarray(samples), np.asarray(log_prob)
-
-    def _bytes_per_state(self) -> int:
-        # a float64 configuration, complex log ψ, the weight and the probability
-        return self._state.hilbert.size * 8 + 16 + 8 + 8
-
-    def exact_bytes(self) -> int:
-        """Bytes `exact_state` needs: states ``(n_states, N)`` float64 plus three outputs."""
-        return int(self._state.hilbert.n_states) * self._bytes_per_state()
-
-    @records_timing
-    def exact_state(
-        self, max_bytes: int = EXACT_MAX_BYTES, progress: Callable[[int, int], None] | None = None
-    ) -> ExactState:
-        """The model on every configuration, with normalised probabilities.
-
-        Args:
-            max_bytes: refuse enumerations that would need more memory than this.
-            progress: called as ``progress(done, total)`` (in chunks of states) before the
-                first chunk and after each one, e.g. to move a progress bar.
-
-        Raises:
-            ValueError: when the enumeration would need more than ``max_bytes`` (the
-                message gives the number of states and the bytes).
-        """
-        state = self._state
-        hilbert = state.hilbert
-        need = self.exact_bytes()
-        if need > max_bytes:
-            raise ValueError(
-                f"exact enumeration refused: {hilbert.local_size}^{hilbert.size} = "
-                f"{hilbert.n_states:,} states would need about {human_bytes(need)} "
-                f"({self._bytes_per_state()} bytes per state), above the limit of "
-                f"{human_bytes(max_bytes)}; use a smaller lattice"
-            )
-        states = hilbert.all_states()
-        # A symmetrized model evaluates |G| configurations per state: keep chunks small.
-        terms = len(state.group) if state.setup.symmetrize else 1
-        chunk = min(batch_bucket(max(1, EXACT_CHUNK // terms)), batch_bucket(len(states)))
-        starts = range(0, len(states), chunk)
-        parts = []
-        for done, i in enumerate(starts):
-            if progress is not None:
-                progress(done, len(starts))
-            parts.append(self._log_psi_batch(states[i : i + chunk], pad_to=chunk))
+    states = hilbert.all_states()
+    # A symmetrized model evaluates |G| configurations per state: keep chunks small.
+    terms = len(state.group) if state.setup.symmetrize else 1
+    chunk = min(batch_bucket(max(1, EXACT_CHUNK // terms)), batch_bucket(len(states)))
+    starts = range(0, len(states), chunk)
+    parts = []
+    for done, i in enumerate(starts):
         if progress is not None:
-            progress(len(starts), len(starts))
-        log_psi = np.concatenate(parts)
-        self._check_outputs(log_psi, "exact log ψ")
-        power = int(getattr(state.model, "machine_pow", 2)) if self.autoregressive else 2
-        log_weights = power * np.real(log_psi)
-        shift = np.max(log_weights)
-        if not np.isfinite(shift):
-            raise ValueError("exact state: every amplitude is zero; the state cannot be normalised")
-        weights = np.exp(log_weights - shift)
-        total = np.sum(weights)
-        return ExactState(
-            states=states,
-            log_psi=log_psi,
-            probabilities=weights / total,
-            log_norm=float(shift + np.log(total)),
-            machine_pow=power,
-            autoregressive=self.autoregressive,
-        )
-
-    def normalization(self, max_bytes: int = EXACT_MAX_BYTES) -> float:
-        """``Σ_σ |ψ(σ)|^p`` by exact enumeration (1 for an autoregressive model)."""
-        return self.exact_state(max_bytes).normalization
+            progress(done, len(starts))
+        parts.append(log_psi_batch(state, run, states[i : i + chunk], pad_to=chunk))
+    if progress is not None:
+        progress(len(starts), len(starts))
+    log_psi = np.concatenate(parts)
+    check_outputs(log_psi, "exact log ψ")
+    power = int(getattr(state.model, "machine_pow", 2)) if is_autoregressive(state) else 2
+    log_weights = power * np.real(log_psi)
+    shift = np.max(log_weights)
+    if not np.isfinite(shift):
+        raise ValueError("exact state: every amplitude is zero; the state cannot be normalised")
+    weights = np.exp(log_weights - shift)
+    total = np.sum(weights)
+    return ExactState(
+        states=states,
+        log_psi=log_psi,
+        probabilities=weights / total,
+        log_norm=float(shift + np.log(total)),
+        machine_pow=power,
+        autoregressive=is_autoregressive(state),
+    )

@@ -1,4 +1,9 @@
-"""The shared core of `Session`: its state, kernel calls, inputs and log ψ."""
+"""The core of `Session`: its frozen state, the kernel runner and the free functions
+every view shares (inputs, log ψ, parameters).
+
+`Session` is a thin facade: each of its methods calls a free function of a
+`SessionState` (here, in `_symmetry`, `_autoregressive`, `_spectrum`) with a `KernelRun`
+that collects the kernels' timings."""
 
 from __future__ import annotations
 
@@ -15,9 +20,10 @@ from ._results import ParameterSummary, Timing
 from ._setup import Setup
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class SessionState:
-    """Everything built from one setup; replaced as a whole, never edited in place."""
+    """Everything built from one setup; replaced as a whole, never edited in place
+    (``memo`` caches what the free functions derive from it)."""
 
     setup: Setup
     lattice: object
@@ -36,6 +42,14 @@ class SessionState:
     # the setup's operator (None without a Hamiltonian); built once per structure, a
     # couplings change only swaps its leaves
     hamiltonian: object | None = None
+
+
+@functools.lru_cache(maxsize=16)
+def identity_group(n_sites: int):
+    """The one-element group on ``n_sites`` sites (the full space as one sector)."""
+    from ..group import PermutationGroup
+
+    return PermutationGroup([np.arange(n_sites)], name="identity")
 
 
 def batch_bucket(n: int) -> int:
@@ -59,7 +73,9 @@ def check_seed(seed) -> int:
     return int(seed)
 
 
-def _combine(timings: list[Timing]) -> Timing:
+def combine_timings(timings: list[Timing]) -> Timing:
+    """One `Timing` for the kernels one session call ran (kernel names joined with ``+``;
+    ``kernel=""`` when none ran)."""
     if not timings:  # the call needed no kernel
         device = jax.devices()[0]
         return Timing("", False, 0.0, 0.0, f"{device.platform}:{device.id}")
@@ -73,25 +89,20 @@ def _combine(timings: list[Timing]) -> Timing:
     )
 
 
-def records_timing(method):
-    """Make ``last_timing`` the combined timing of every kernel ``method`` ran.
+class KernelRun:
+    """Runs cached kernels (`call_kernel`) and keeps the `Timing` of each, in order.
 
-    Kernel names are joined with ``+``; a call that ran no kernel gets ``kernel=""``.
+    The free functions of the session take one as ``run``; `Session` makes one per call
+    and turns its ``timings`` into ``last_timing``.
     """
 
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        outer = self._timings is None
-        if outer:
-            self._timings = []
-        try:
-            return method(self, *args, **kwargs)
-        finally:
-            if outer:
-                self.last_timing = _combine(self._timings)
-                self._timings = None
+    def __init__(self, timings: list[Timing] | None = None):
+        self.timings: list[Timing] = [] if timings is None else timings
 
-    return wrapper
+    def __call__(self, kernel, *args, to_host: bool = True, **static):
+        outputs, timing = _kernels.call_kernel(kernel, *args, to_host=to_host, **static)
+        self.timings.append(timing)
+        return outputs
 
 
 #: Module classes per (model structure, parameter shapes), most recent last. Tracing a
@@ -135,205 +146,140 @@ class Timed:
     timing: Timing
 
 
-class SessionBase:
-    """State, kernel calls and input checks shared by every view of a `Session`.
+# ---------------------------------------------------------------------- shared helpers
+# Free functions of a `SessionState`; `Session` is a facade over them and the other
+# modules' (`_symmetry`, `_autoregressive`, `_spectrum`).
 
-    Attributes:
-        last_timing: `Timing` of the last method that ran kernels (None before any).
-    """
 
-    _state: SessionState
-    last_timing: Timing | None
-    _timings: list[Timing] | None
+def is_autoregressive(state: SessionState) -> bool:
+    """Whether the model is autoregressive (conditionals, sampling, normalised)."""
+    return _build.is_autoregressive(state.setup)
 
-    # ------------------------------------------------------------------ read-only state
-    setup = property(lambda self: self._state.setup, doc="The current (valid) `Setup`.")
-    lattice = property(lambda self: self._state.lattice, doc="The `Lattice`.")
-    hilbert = property(lambda self: self._state.hilbert, doc="The `Spin` space.")
-    group = property(lambda self: self._state.group, doc="The `PermutationGroup` or None.")
-    model = property(lambda self: self._state.model, doc="The linen module.")
-    variables = property(lambda self: self._state.variables, doc="Variables (numpy pytree).")
-    hamiltonian = property(
-        lambda self: self._state.hamiltonian,
-        doc="The setup's `nqs_explorer.operator` (None without a Hamiltonian).",
-    )
 
-    @property
-    def characters(self) -> np.ndarray | None:
-        """``(|G|,)`` complex characters of the current irrep (None without a group)."""
-        chars = self._state.characters
-        return None if chars is None else chars.copy()
+def configurations(state: SessionState, x, what: str = "configurations") -> np.ndarray:
+    """``x`` as float64 configurations of ``state.hilbert``; ValueError naming ``what``."""
+    x = np.asarray(x, dtype=np.float64)
+    try:
+        state.hilbert.validate(x)
+    except ValueError as err:
+        raise ValueError(f"{what}: {err}") from None
+    return x
 
-    @property
-    def autoregressive(self) -> bool:
-        """Whether the model is autoregressive (conditionals, sampling, normalised)."""
-        return _build.is_autoregressive(self._state.setup)
 
-    def snapshot(self) -> SessionState:
-        """The current state, to hand back to `restore` (states are never edited in
-        place, so this is cheap: nothing is copied)."""
-        return self._state
+def need_group(state: SessionState, what: str):
+    """The group; ValueError saying that ``what`` needs one."""
+    if state.group is None:
+        raise ValueError(f"{what} needs a symmetry group; choose one (group=...)")
+    return state.group
 
-    def restore(self, snapshot: SessionState) -> None:
-        """Go back to a `snapshot` of this session (undo a change whose effects failed
-        further up, e.g. a view that could not draw it)."""
-        if not isinstance(snapshot, SessionState):
-            raise TypeError(f"expected a snapshot of this session, got {type(snapshot).__name__}")
-        self._state = snapshot
 
-    def timed(self, method, /, *args, **kwargs) -> Timed:
-        """Call ``method`` (a method of this session, or its name) and return its result
-        with the combined timing of every kernel it ran, as a `Timed`.
+def need_autoregressive(state: SessionState, what: str) -> None:
+    """ValueError unless the model is autoregressive."""
+    if not is_autoregressive(state):
+        raise ValueError(
+            f"{what} needs an autoregressive model (not symmetrized); "
+            f"{state.setup.architecture} is not"
+        )
 
-        Example:
-            >>> from nqs_explorer.compute import Session
-            >>> s = Session()
-            >>> out = s.timed("log_psi", s.random_configurations(2))
-            >>> out.value.shape, out.timing.kernel
-            ((2,), 'log_psi')
-        """
-        fn = getattr(self, method) if isinstance(method, str) else method
-        outer, self._timings = self._timings, []
-        try:
-            value = fn(*args, **kwargs)
-        finally:
-            timings, self._timings = self._timings, outer
-            if outer is not None:
-                outer.extend(timings)
-        timing = _combine(timings)
-        self.last_timing = timing
-        return Timed(value, timing)
 
-    # ------------------------------------------------------------------ kernels
-    def _run(self, kernel, *args, to_host: bool = True, **static):
-        outputs, timing = _kernels.call_kernel(kernel, *args, to_host=to_host, **static)
-        if self._timings is not None:
-            self._timings.append(timing)
-        else:
-            self.last_timing = timing
-        return outputs
+def check_outputs(values: np.ndarray, what: str) -> None:
+    """ValueError when ``values`` hold NaN or +inf (log ψ = −inf, ψ = 0, is allowed)."""
+    values = np.asarray(values)
+    bad = np.isnan(values) | (np.real(values) == np.inf)
+    if np.any(bad):
+        raise ValueError(
+            f"{what}: the model gives non-finite values (NaN or overflow) for "
+            f"{int(np.sum(bad))} of {values.size} entries; check the parameters"
+        )
 
-    def _inner(self) -> tuple[object, dict, bool]:
-        """(module evaluated term by term, its variables, whether it is symmetrized)."""
-        state = self._state
-        if state.setup.symmetrize:
-            inner_vars = {col: tree["module"] for col, tree in state.device_variables.items()}
-            return state.model.module, inner_vars, True
-        return state.model, state.device_variables, False
 
-    def _configurations(self, x, what: str = "configurations") -> np.ndarray:
-        x = np.asarray(x, dtype=np.float64)
-        try:
-            self._state.hilbert.validate(x)
-        except ValueError as err:
-            raise ValueError(f"{what}: {err}") from None
-        return x
+def inner(state: SessionState) -> tuple[object, dict, bool]:
+    """(module evaluated term by term, its device variables, whether it is symmetrized)."""
+    if state.setup.symmetrize:
+        inner_vars = {col: tree["module"] for col, tree in state.device_variables.items()}
+        return state.model.module, inner_vars, True
+    return state.model, state.device_variables, False
 
-    def _need_group(self, what: str):
-        if self._state.group is None:
-            raise ValueError(f"{what} needs a symmetry group; choose one (group=...)")
-        return self._state.group
 
-    def _need_autoregressive(self, what: str):
-        if not self.autoregressive:
-            raise ValueError(
-                f"{what} needs an autoregressive model (not symmetrized); "
-                f"{self._state.setup.architecture} is not"
-            )
-
-    @staticmethod
-    def _check_outputs(values: np.ndarray, what: str) -> None:
-        values = np.asarray(values)
-        bad = np.isnan(values) | (np.real(values) == np.inf)
-        if np.any(bad):
-            raise ValueError(
-                f"{what}: the model gives non-finite values (NaN or overflow) for "
-                f"{int(np.sum(bad))} of {values.size} entries; check the parameters"
-            )
-
-    def _real_output(self) -> bool:
-        """Whether the (symmetrized) model's log ψ is real for the current character."""
-        memo = self._state.memo
-        if "real" not in memo:
-            state = self._state
-            module, inner_vars, symmetrized = self._inner()
-            x = jax.ShapeDtypeStruct((1, state.hilbert.size), np.float64)
-            out = jax.eval_shape(module.apply, inner_vars, x)
-            real = not np.issubdtype(out.dtype, np.complexfloating)
-            if symmetrized:
-                chars = state.characters
-                real = real and bool(np.all(chars.imag == 0) and np.all(chars.real >= 0))
-            memo["real"] = real
-        return memo["real"]
-
-    def _log_psi_batch(self, x: np.ndarray, pad_to: int | None = None) -> np.ndarray:
-        """``log ψ`` of ``x`` ``(B, N)`` (B >= 1), padded to ``pad_to`` rows (default: the
-        next power of two) so that a few compiled shapes serve every batch size."""
-        n = x.shape[0]
-        size = batch_bucket(n) if pad_to is None else max(pad_to, n)
-        padded = np.concatenate([x, np.repeat(x[:1], size - n, axis=0)])
-        module, variables, symmetrized = self._inner()
+def real_output(state: SessionState) -> bool:
+    """Whether the (symmetrized) model's log ψ is real for the current character."""
+    memo = state.memo
+    if "real" not in memo:
+        module, inner_vars, symmetrized = inner(state)
+        x = jax.ShapeDtypeStruct((1, state.hilbert.size), np.float64)
+        out = jax.eval_shape(module.apply, inner_vars, x)
+        real = not np.issubdtype(out.dtype, np.complexfloating)
         if symmetrized:
-            state = self._state
-            out = self._run(
-                _kernels.symm_log_psi,
-                variables,
-                padded,
-                state.perms,
-                state.device_characters,
-                module=module,
-                strategy=state.model.resolved_strategy(),
-            )
-            out = out.real if self._real_output() else out
-        else:
-            out = self._run(_kernels.log_psi, variables, padded, model=module)
-        return np.asarray(out)[:n]
+            chars = state.characters
+            real = real and bool(np.all(chars.imag == 0) and np.all(chars.real >= 0))
+        memo["real"] = real
+    return memo["real"]
 
-    @records_timing
-    def log_psi(self, x) -> np.ndarray:
-        """``log ψ(x)`` for configurations ``x`` of shape ``(..., N)``; returns ``(...)``.
 
-        Raises:
-            ValueError: bad shape or values, or non-finite outputs.
-        """
-        x = self._configurations(x)
-        flat = x.reshape(-1, x.shape[-1])
-        if flat.shape[0] == 0:
-            return np.zeros(x.shape[:-1])
-        out = self._log_psi_batch(flat)
-        self._check_outputs(out, "log ψ")
-        return out.reshape(x.shape[:-1])
+def log_psi_batch(
+    state: SessionState, run: KernelRun, x: np.ndarray, pad_to: int | None = None
+) -> np.ndarray:
+    """``log ψ`` of ``x`` ``(B, N)`` (B >= 1), padded to ``pad_to`` rows (default: the
+    next power of two) so that a few compiled shapes serve every batch size."""
+    n = x.shape[0]
+    size = batch_bucket(n) if pad_to is None else max(pad_to, n)
+    padded = np.concatenate([x, np.repeat(x[:1], size - n, axis=0)])
+    module, variables, symmetrized = inner(state)
+    if symmetrized:
+        out = run(
+            _kernels.symm_log_psi,
+            variables,
+            padded,
+            state.perms,
+            state.device_characters,
+            module=module,
+            strategy=state.model.resolved_strategy(),
+        )
+        out = out.real if real_output(state) else out
+    else:
+        out = run(_kernels.log_psi, variables, padded, model=module)
+    return np.asarray(out)[:n]
 
-    def random_configurations(self, n: int, seed: int = 0) -> np.ndarray:
-        """``(n, N)`` uniformly random configurations (numpy, seeded).
 
-        A seed gives the same configurations whichever order ``hilbert.local_states`` has.
-        """
-        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
-            raise ValueError(f"n must be an integer >= 0, got {n!r}")
-        hilbert = self._state.hilbert
-        rng = np.random.default_rng(check_seed(seed))
-        return rng.choice(np.sort(hilbert.local_states), size=(int(n), hilbert.size))
+def log_psi(state: SessionState, run: KernelRun, x) -> np.ndarray:
+    """``log ψ(x)`` for configurations ``x`` ``(..., N)``; returns ``(...)``."""
+    x = configurations(state, x)
+    flat = x.reshape(-1, x.shape[-1])
+    if flat.shape[0] == 0:
+        return np.zeros(x.shape[:-1])
+    out = log_psi_batch(state, run, flat)
+    check_outputs(out, "log ψ")
+    return out.reshape(x.shape[:-1])
 
-    def parameter_summary(self) -> ParameterSummary:
-        """One row per parameter leaf (path, module, shape, dtype, count, bytes, stats)."""
-        state = self._state
-        if "modules" not in state.memo:
-            # the character does not change which module owns which parameter
-            key_model = state.model
-            if state.setup.symmetrize:
-                key_model = key_model.clone(character_id=None, characters=None)
-            state.memo["modules"] = _module_classes(
-                state.model, key_model, state.variables, state.hilbert.size
-            )
-        return summarize(state.variables, state.memo["modules"])
 
-    @staticmethod
-    def device_info() -> dict:
-        """Backend, devices, jax version and x64 mode of this process."""
-        return {
-            "backend": jax.default_backend(),
-            "devices": [str(d) for d in jax.devices()],
-            "jax_version": jax.__version__,
-            "x64": bool(jax.config.jax_enable_x64),
-        }
+def random_configurations(state: SessionState, n: int, seed: int = 0) -> np.ndarray:
+    """``(n, N)`` uniformly random configurations (numpy, seeded), the same for a seed
+    whichever order ``hilbert.local_states`` has."""
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
+        raise ValueError(f"n must be an integer >= 0, got {n!r}")
+    hilbert = state.hilbert
+    rng = np.random.default_rng(check_seed(seed))
+    return rng.choice(np.sort(hilbert.local_states), size=(int(n), hilbert.size))
+
+
+def parameter_summary(state: SessionState) -> ParameterSummary:
+    """One row per parameter leaf (path, module, shape, dtype, count, bytes, stats)."""
+    if "modules" not in state.memo:
+        # the character does not change which module owns which parameter
+        key_model = state.model
+        if state.setup.symmetrize:
+            key_model = key_model.clone(character_id=None, characters=None)
+        state.memo["modules"] = _module_classes(
+            state.model, key_model, state.variables, state.hilbert.size
+        )
+    return summarize(state.variables, state.memo["modules"])
+
+
+def device_info() -> dict:
+    """Backend, devices, jax version and x64 mode of this process."""
+    return {
+        "backend": jax.default_backend(),
+        "devices": [str(d) for d in jax.devices()],
+        "jax_version": jax.__version__,
+        "x64": bool(jax.config.jax_enable_x64),
+    }

@@ -1,9 +1,9 @@
 """Exact spectra of the setup's Hamiltonian and the energy of the current model.
 
-`SpectrumViews.spectrum` gives the lowest energies per irrep of the setup's group
+`spectrum` gives the lowest energies per irrep of the setup's group
 (`nqs_explorer.exact.sector_spectrum`; without a group one row for the full space),
 cached per (lattice, group, Hamiltonian structure, couplings, total_sz, k) in this
-process. `SpectrumViews.model_energy` is ``⟨ψ|H|ψ⟩/⟨ψ|ψ⟩`` of the current model by exact
+process. `model_energy` is ``⟨ψ|H|ψ⟩/⟨ψ|ψ⟩`` of the current model by exact
 enumeration, through the jit-compiled `energy_terms` kernel (the operator is a traced
 argument: a couplings change never recompiles).
 """
@@ -11,7 +11,6 @@ argument: a couplings change never recompiles).
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -19,9 +18,10 @@ import numpy as np
 
 from ..utils import run_steps
 from . import _build, _kernels
+from ._autoregressive import exact_state
 from ._constants import EXACT_MAX_BYTES
 from ._hamiltonian import hamiltonian_key, resolve_couplings
-from ._session_core import SessionBase, batch_bucket, records_timing
+from ._session_core import KernelRun, SessionState, batch_bucket, identity_group, inner
 
 #: Spectra kept in the process-wide cache (least recently used dropped beyond it).
 SPECTRUM_CACHE_SIZE = 32
@@ -31,7 +31,7 @@ ENERGY_CHUNK_EVALUATIONS = 1 << 16
 #: In-sector amplitudes all below this fraction of the largest amplitude: ψ ≡ 0 there.
 FORCED_ZERO_RELATIVE = 1e-7
 
-#: Up to this many states (after the total_sz restriction) `SpectrumViews.spectrum` uses
+#: Up to this many states (after the total_sz restriction) `spectrum` uses
 #: dense orthonormal bases of every sector, cached per (group, basis): a couplings change
 #: then only projects H on them (3×3: ~10 ms instead of ~100 ms for `sector_spectrum`).
 DENSE_SECTOR_STATES = 1 << 10
@@ -103,13 +103,6 @@ def _dense_sector_spectrum(op, group, k: int, total_sz):
     return SectorSpectrum(tuple(sectors), group.name, total_sz, int(k), len(rows))
 
 
-@functools.lru_cache(maxsize=16)
-def _identity_group(n_sites: int):
-    from ..group import PermutationGroup
-
-    return PermutationGroup([np.arange(n_sites)], name="identity")
-
-
 def clear_spectrum_cache() -> None:
     """Forget every cached spectrum."""
     _SPECTRA.clear()
@@ -145,178 +138,169 @@ class ModelEnergy:
         return "ψ ≡ 0 in this sector" if self.forced_zero else f"{self.energy:.6f}"
 
 
-class SpectrumViews(SessionBase):
-    """The spectrum of the setup's Hamiltonian and the energy of the current model."""
+def need_hamiltonian(state: SessionState, what: str):
+    """The operator; ValueError saying that ``what`` needs one."""
+    op = state.hamiltonian
+    if op is None:
+        raise ValueError(f"{what} needs a Hamiltonian; choose one (hamiltonian=...)")
+    return op
 
-    def _need_hamiltonian(self, what: str):
-        op = self._state.hamiltonian
-        if op is None:
-            raise ValueError(f"{what} needs a Hamiltonian; choose one (hamiltonian=...)")
-        return op
 
-    def spectrum_key(self, k: int = 1) -> tuple:
-        """What `spectrum` depends on (its cache key)."""
-        setup = self._state.setup
-        return (
-            _build.group_key(setup) if setup.group is not None else _build.lattice_key(setup),
-            hamiltonian_key(setup),
-            tuple(resolve_couplings(setup.hamiltonian, dict(setup.couplings)).items()),
-            setup.total_sz,
-            int(k),
-        )
+def spectrum_key(setup, k: int = 1) -> tuple:
+    """What `spectrum` of a session with ``setup`` depends on (its cache key)."""
+    return (
+        _build.group_key(setup) if setup.group is not None else _build.lattice_key(setup),
+        hamiltonian_key(setup),
+        tuple(resolve_couplings(setup.hamiltonian, dict(setup.couplings)).items()),
+        setup.total_sz,
+        int(k),
+    )
 
-    def spectrum(self, k: int = 1):
-        """The lowest ``k`` energies of the Hamiltonian in every irrep of the group.
 
-        Without a group, one row (``"full space"``, the identity group's only irrep) with
-        the ``k`` lowest levels. Restricted to ``setup.total_sz`` when set. Cached per
-        (lattice, group, Hamiltonian structure, couplings, total_sz, k).
+def spectrum(state: SessionState, k: int = 1):
+    """The lowest ``k`` energies of the Hamiltonian in every irrep of the group.
 
-        Returns:
-            a `nqs_explorer.exact.SectorSpectrum`.
+    Without a group, one row (``"full space"``, the identity group's only irrep) with
+    the ``k`` lowest levels. Restricted to ``setup.total_sz`` when set. Cached per
+    (lattice, group, Hamiltonian structure, couplings, total_sz, k).
 
-        Raises:
-            ValueError: no Hamiltonian, or a size the exact guard refuses (its message).
+    Returns:
+        a `nqs_explorer.exact.SectorSpectrum`.
 
-        Example:
-            >>> from nqs_explorer.compute import Session, Setup
-            >>> s = Session(Setup(lattice="Chain", extent=(6,), hamiltonian="Heisenberg"))
-            >>> t = s.spectrum()
-            >>> t.labels[:2], round(t.ground_energy, 6)
-            (('k=0', 'k=1/6'), -11.211103)
-        """
-        return run_steps(self.spectrum_steps(k))
+    Raises:
+        ValueError: no Hamiltonian, or a size the exact guard refuses (its message).
+    """
+    return run_steps(spectrum_steps(state, k))
 
-    def has_spectrum(self, k: int = 1) -> bool:
-        """Whether `spectrum` ``(k)`` is cached (returns at once)."""
-        return self.spectrum_key(k) in _SPECTRA
 
-    def spectrum_steps(self, k: int = 1):
-        """`spectrum` as cancellable steps: a generator yielding ``(done, total)`` (one
-        step per sector for spaces above `DENSE_SECTOR_STATES`, none when cached) and
-        returning the `SectorSpectrum`; the cache is filled only when it completes.
+def has_spectrum(setup, k: int = 1) -> bool:
+    """Whether the spectrum of a session with ``setup`` is cached (returns at once)."""
+    return spectrum_key(setup, k) in _SPECTRA
 
-        Raises (when iterated):
-            ValueError: as `spectrum`.
-        """
-        from ..exact import sector_spectrum_steps
 
-        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-            raise ValueError(f"k must be an integer >= 1, got {k!r}")
-        op = self._need_hamiltonian("a spectrum")
-        key = self.spectrum_key(k)
-        table = _SPECTRA.get(key)
-        if table is None:
-            state = self._state
-            group = state.group if state.group is not None else _identity_group(op.hilbert.size)
-            total_sz = state.setup.total_sz
-            n = op.hilbert.n_states
-            if total_sz is not None:
-                from math import comb
+def spectrum_steps(state: SessionState, k: int = 1):
+    """`spectrum` as cancellable steps: a generator yielding ``(done, total)`` (one step
+    per sector for spaces above `DENSE_SECTOR_STATES`, none when cached) and returning
+    the `SectorSpectrum`; the cache is filled only when it completes.
 
-                n_up = round(op.hilbert.size / 2 + total_sz)
-                n = comb(op.hilbert.size, n_up)
-            if n <= DENSE_SECTOR_STATES:
-                table = _dense_sector_spectrum(op, group, int(k), total_sz)
-            else:
-                # lattice groups commute with every Hamiltonian built on the lattice's bonds
-                table = yield from sector_spectrum_steps(
-                    op, group, k=int(k), total_sz=total_sz, check_symmetry=False
-                )
-            _SPECTRA[key] = table
-            while len(_SPECTRA) > SPECTRUM_CACHE_SIZE:
-                _SPECTRA.popitem(last=False)
-        _SPECTRA.move_to_end(key)
-        return table
+    Raises (when iterated):
+        ValueError: as `spectrum`.
+    """
+    from ..exact import sector_spectrum_steps
 
-    # ------------------------------------------------------------------ model energy
-    def _all_log_psi(self, max_bytes: int, progress) -> tuple[np.ndarray, np.ndarray]:
-        """Every configuration and its ``log ψ``; reused while the model, its parameters
-        and its character stay (a couplings change keeps them)."""
-        state = self._state
-        chars = None if state.characters is None else state.characters.tobytes()
-        key = (state.model, state.hilbert, chars if state.setup.symmetrize else None)
-        cached = getattr(self, "_log_psi_cache", None)
-        if cached is not None and cached[0] == key and cached[1] is state.device_variables:
-            return cached[2], cached[3]
-        exact = self.exact_state(max_bytes, progress)
-        self._log_psi_cache = (key, state.device_variables, exact.states, exact.log_psi)
-        return exact.states, exact.log_psi
-
-    @records_timing
-    def model_energy(
-        self,
-        max_bytes: int = EXACT_MAX_BYTES,
-        progress: Callable[[int, int], None] | None = None,
-    ) -> ModelEnergy:
-        """``⟨ψ|H|ψ⟩/⟨ψ|ψ⟩`` of the current model by exact enumeration.
-
-        With ``setup.total_sz`` the sum runs over that magnetisation sector only (the
-        energy of the model projected on it, comparable to the sector spectra).
-
-        Args:
-            max_bytes: the enumeration limit (as `exact_state`).
-            progress: ``progress(done, total)`` per chunk, as `exact_state`.
-
-        Returns:
-            a `ModelEnergy`; ``forced_zero`` (energy None) when ψ vanishes on every
-            summed configuration.
-
-        Raises:
-            ValueError: no Hamiltonian, or a size beyond the enumeration limit.
-
-        Example:
-            >>> import numpy as np
-            >>> from nqs_explorer.compute import Session, Setup
-            >>> s = Session(Setup(lattice="Chain", extent=(4,), hamiltonian="Ising"))
-            >>> e = s.model_energy()
-            >>> bool(e.energy >= s.spectrum().ground_energy), e.n_states
-            (True, 16)
-        """
-        op = self._need_hamiltonian("the model energy")
-        state = self._state
-        states, log_psi = self._all_log_psi(max_bytes, progress)
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise ValueError(f"k must be an integer >= 1, got {k!r}")
+    op = need_hamiltonian(state, "a spectrum")
+    key = spectrum_key(state.setup, k)
+    table = _SPECTRA.get(key)
+    if table is None:
+        group = state.group if state.group is not None else identity_group(op.hilbert.size)
         total_sz = state.setup.total_sz
-        shift_all = float(np.max(np.real(log_psi)))
+        n = op.hilbert.n_states
         if total_sz is not None:
-            keep = np.sum(states, axis=-1) == 2 * total_sz
-            states, log_psi = states[keep], log_psi[keep]
-        n = len(states)
-        shift = float(np.max(np.real(log_psi))) if n else -np.inf
-        if not np.isfinite(shift) or shift - shift_all < np.log(FORCED_ZERO_RELATIVE):
-            return ModelEnergy(None, 0.0, True, total_sz, n)
-        module, variables, symmetrized = self._inner()
-        perms = state.perms if symmetrized else None
-        chars = state.device_characters if symmetrized else None
-        static = {"module": module}
-        if symmetrized:
-            static["strategy"] = state.model.resolved_strategy()
-        evals = op.max_conn_size * (len(state.group) if symmetrized else 1)
-        chunk = min(batch_bucket(max(1, ENERGY_CHUNK_EVALUATIONS // evals)), batch_bucket(n))
-        num, den = 0.0 + 0.0j, 0.0
-        for start in range(0, n, chunk):
-            x = states[start : start + chunk]
-            lp = log_psi[start : start + chunk]
-            m = len(x)
-            weights = np.zeros(chunk)
-            weights[:m] = 1.0
-            x = np.concatenate([x, np.repeat(x[:1], chunk - m, axis=0)])
-            lp = np.concatenate([lp, np.repeat(lp[:1], chunk - m)])
-            a, b = self._run(
-                _kernels.energy_terms,
-                variables,
-                x,
-                lp,
-                weights,
-                np.float64(shift),
-                perms,
-                chars,
-                op,
-                **static,
+            from math import comb
+
+            n_up = round(op.hilbert.size / 2 + total_sz)
+            n = comb(op.hilbert.size, n_up)
+        if n <= DENSE_SECTOR_STATES:
+            table = _dense_sector_spectrum(op, group, int(k), total_sz)
+        else:
+            # lattice groups commute with every Hamiltonian built on the lattice's bonds
+            table = yield from sector_spectrum_steps(
+                op, group, k=int(k), total_sz=total_sz, check_symmetry=False
             )
-            num += complex(a)
-            den += float(b)
-        if not den > 0 or not np.isfinite(num):
-            return ModelEnergy(None, 0.0, True, total_sz, n)
-        value = num / den
-        return ModelEnergy(float(value.real), float(value.imag), False, total_sz, n)
+        _SPECTRA[key] = table
+        while len(_SPECTRA) > SPECTRUM_CACHE_SIZE:
+            _SPECTRA.popitem(last=False)
+    _SPECTRA.move_to_end(key)
+    return table
+
+
+# ---------------------------------------------------------------------- model energy
+
+
+def _all_log_psi(
+    state: SessionState, run: KernelRun, cache: dict, max_bytes: int, progress
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every configuration and its ``log ψ``; kept in ``cache`` while the model, its
+    parameters and its character stay (a couplings change builds a new state but
+    keeps them)."""
+    chars = None if state.characters is None else state.characters.tobytes()
+    key = (state.model, state.hilbert, chars if state.setup.symmetrize else None)
+    cached = cache.get("log_psi")
+    if cached is not None and cached[0] == key and cached[1] is state.device_variables:
+        return cached[2], cached[3]
+    exact = exact_state(state, run, max_bytes, progress)
+    cache["log_psi"] = (key, state.device_variables, exact.states, exact.log_psi)
+    return exact.states, exact.log_psi
+
+
+def model_energy(
+    state: SessionState,
+    run: KernelRun,
+    cache: dict,
+    max_bytes: int = EXACT_MAX_BYTES,
+    progress: Callable[[int, int], None] | None = None,
+) -> ModelEnergy:
+    """``⟨ψ|H|ψ⟩/⟨ψ|ψ⟩`` of the current model by exact enumeration.
+
+    With ``setup.total_sz`` the sum runs over that magnetisation sector only (the
+    energy of the model projected on it, comparable to the sector spectra).
+
+    Args:
+        max_bytes: the enumeration limit (as `exact_state`).
+        progress: ``progress(done, total)`` per chunk, as `exact_state`.
+
+    Returns:
+        a `ModelEnergy`; ``forced_zero`` (energy None) when ψ vanishes on every
+        summed configuration.
+
+    Raises:
+        ValueError: no Hamiltonian, or a size beyond the enumeration limit.
+    """
+    op = need_hamiltonian(state, "the model energy")
+    states, log_psi = _all_log_psi(state, run, cache, max_bytes, progress)
+    total_sz = state.setup.total_sz
+    shift_all = float(np.max(np.real(log_psi)))
+    if total_sz is not None:
+        keep = np.sum(states, axis=-1) == 2 * total_sz
+        states, log_psi = states[keep], log_psi[keep]
+    n = len(states)
+    shift = float(np.max(np.real(log_psi))) if n else -np.inf
+    if not np.isfinite(shift) or shift - shift_all < np.log(FORCED_ZERO_RELATIVE):
+        return ModelEnergy(None, 0.0, True, total_sz, n)
+    module, variables, symmetrized = inner(state)
+    perms = state.perms if symmetrized else None
+    chars = state.device_characters if symmetrized else None
+    static = {"module": module}
+    if symmetrized:
+        static["strategy"] = state.model.resolved_strategy()
+    evals = op.max_conn_size * (len(state.group) if symmetrized else 1)
+    chunk = min(batch_bucket(max(1, ENERGY_CHUNK_EVALUATIONS // evals)), batch_bucket(n))
+    num, den = 0.0 + 0.0j, 0.0
+    for start in range(0, n, chunk):
+        x = states[start : start + chunk]
+        lp = log_psi[start : start + chunk]
+        m = len(x)
+        weights = np.zeros(chunk)
+        weights[:m] = 1.0
+        x = np.concatenate([x, np.repeat(x[:1], chunk - m, axis=0)])
+        lp = np.concatenate([lp, np.repeat(lp[:1], chunk - m)])
+        a, b = run(
+            _kernels.energy_terms,
+            variables,
+            x,
+            lp,
+            weights,
+            np.float64(shift),
+            perms,
+            chars,
+            op,
+            **static,
+        )
+        num += complex(a)
+        den += float(b)
+    if not den > 0 or not np.isfinite(num):
+        return ModelEnergy(None, 0.0, True, total_sz, n)
+    value = num / den
+    return ModelEnergy(float(value.real), float(value.imag), False, total_sz, n)

@@ -587,7 +587,7 @@ class AppState(traitlets.HasTraits):
                 step(1)
             return out
         steps = self.sample_steps(n, seed)
-        with self.progress_steps(f"sampling {n}", 1) as step:
+        with self.progress_steps(f"sampling {n}", -(-n // SAMPLE_CHUNK)) as step:
             while True:
                 try:
                     step(*next(steps))
