@@ -34,6 +34,8 @@ from ._hamiltonian import build_hamiltonian as build_hamiltonian
 from ._hamiltonian import check_total_sz as check_total_sz
 from ._hamiltonian import coupling_declarations as coupling_declarations
 from ._hamiltonian import resolve_couplings as resolve_couplings
+from ._autoregressive import grow_receptive_fields as grow_receptive_fields
+from ._autoregressive import reach_from_first_layer as reach_from_first_layer
 from ._kernels import cache_size as cache_size
 from ._kernels import compile_count as compile_count
 from ._registry import ACTIVATIONS as ACTIVATIONS
@@ -44,6 +46,7 @@ from ._results import ExactState as ExactState
 from ._results import OrbitResult as OrbitResult
 from ._results import ParameterRow as ParameterRow
 from ._results import ParameterSummary as ParameterSummary
+from ._results import ReceptiveReach as ReceptiveReach
 from ._results import SymmetryCheck as SymmetryCheck
 from ._results import Timing as Timing
 from ._session import Session as Session
@@ -105,6 +108,7 @@ __all__ = [
     "OrbitResult",
     "ParameterRow",
     "ParameterSummary",
+    "ReceptiveReach",
     "SectorSpace",
     "Session",
     "Setup",
@@ -122,7 +126,9 @@ __all__ = [
     "coupling_declarations",
     "current_values",
     "declarations",
+    "grow_receptive_fields",
     "orbit_strategy",
+    "reach_from_first_layer",
     "resolve_couplings",
     "run_checks",
     "spectrum_cache_size",
