@@ -8,6 +8,8 @@ enumeration, parameter summary) through one cache of ahead-of-time compiled kern
 timing, `Setup.change` applies the change rules and `Session.checks` gives the verdicts.
 """
 
+from ._autoregressive import grow_receptive_fields as grow_receptive_fields
+from ._autoregressive import reach_from_first_layer as reach_from_first_layer
 from ._checks import CHECK_NAMES as CHECK_NAMES
 from ._checks import VERDICTS as VERDICTS
 from ._checks import CheckResult as CheckResult
@@ -34,8 +36,6 @@ from ._hamiltonian import build_hamiltonian as build_hamiltonian
 from ._hamiltonian import check_total_sz as check_total_sz
 from ._hamiltonian import coupling_declarations as coupling_declarations
 from ._hamiltonian import resolve_couplings as resolve_couplings
-from ._autoregressive import grow_receptive_fields as grow_receptive_fields
-from ._autoregressive import reach_from_first_layer as reach_from_first_layer
 from ._kernels import cache_size as cache_size
 from ._kernels import compile_count as compile_count
 from ._registry import ACTIVATIONS as ACTIVATIONS

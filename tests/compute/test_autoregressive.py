@@ -216,7 +216,8 @@ def test_structural_blind_spot_of_3x3_kernels(layers):
     np.testing.assert_array_equal(reach.field, session.receptive_fields())
     # site 5 = (1, 1) reads row 0 only up to column 2: site 3 = (0, 3) at no depth
     assert np.flatnonzero(reach.never_seen[5]).tolist() == [3]
-    assert not reach.field[5, 3] and not reach.reachable[5, 3]
+    assert not reach.field[5, 3]
+    assert not reach.reachable[5, 3]
     # the fixed point, grown from the geometric one-layer cone with an independent loop
     first = conv_cone(4, 4, (3, 3), exclusive=True)
     step = conv_cone(4, 4, (3, 3), exclusive=False) | np.eye(16, dtype=bool)
@@ -229,8 +230,10 @@ def test_structural_blind_spot_of_3x3_kernels(layers):
     assert reach.layers == layers
     # one layer: site 15 = (3, 3) misses (1, 1) = 5, which a third layer brings in
     if layers == 1:
-        assert reach.not_yet[15, 5] and not reach.never_seen[15, 5]
-    assert reach.saturation_depth[15] == 3 and reach.saturation_depth[5] == 1
+        assert reach.not_yet[15, 5]
+        assert not reach.never_seen[15, 5]
+    assert reach.saturation_depth[15] == 3
+    assert reach.saturation_depth[5] == 1
 
 
 def test_dense_arnn_has_no_blind_spot():
@@ -239,7 +242,8 @@ def test_dense_arnn_has_no_blind_spot():
     )
     reach = session.receptive_reach()
     np.testing.assert_array_equal(reach.reachable, np.tril(np.ones((16, 16), bool), k=-1))
-    assert not reach.never_seen.any() and not reach.not_yet.any()
+    assert not reach.never_seen.any()
+    assert not reach.not_yet.any()
 
 
 def test_grow_receptive_fields_checks_its_input():
