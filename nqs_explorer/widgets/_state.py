@@ -374,6 +374,10 @@ class AppState(traitlets.HasTraits):
         """``(N, N)`` bool receptive fields of the current AR model."""
         return self.memo("receptive_fields", self.session.receptive_fields)
 
+    def receptive_reach(self):
+        """``compute.ReceptiveReach`` of the current AR model: fields now and at any depth."""
+        return self.memo("receptive_reach", self.session.receptive_reach)
+
     def sample(self, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
         """``n`` exact samples and their log-probabilities, with a progress bar.
 
