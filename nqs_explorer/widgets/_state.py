@@ -311,15 +311,24 @@ class AppState(traitlets.HasTraits):
         self.messages = {**self.messages, message.source: message}
 
     def clear_errors(self) -> None:
-        """Remove every error message (the model is valid again after a successful change)."""
+        """Remove every error message (the model is valid again after a successful change);
+        the errors leave the log too: what they reported is fixed."""
         kept = {s: m for s, m in self.messages.items() if m.level != "error"}
         if kept != self.messages:
+            self._resolve([m for m in self.messages.values() if m.level == "error"])
             self.messages = kept
 
     def clear_message(self, source: str) -> None:
-        """Remove the message of ``source`` (after a successful action)."""
+        """Remove the message of ``source`` (after a successful action); an error leaves
+        the log too."""
         if source in self.messages:
+            message = self.messages[source]
+            if message.level == "error":
+                self._resolve([message])
             self.messages = {s: m for s, m in self.messages.items() if s != source}
+
+    def _resolve(self, fixed: list[Message]) -> None:
+        self.log = [m for m in self.log if not any(m is f for f in fixed)]
 
     @contextlib.contextmanager
     def progress_steps(self, label: str, total: int) -> Iterator[Callable[[int], None]]:

@@ -69,9 +69,17 @@ def test_forced_zero_is_announced(state):
     assert orbit.forced_zero
     assert len(orbit.stabilizer) == 9
     assert orbit.orbit_size == 1
-    assert "forces ψ(σ) = 0" in text_of(view.summary.value)
+    summary = text_of(view.summary.value)
+    # the selection rule is the message: it comes first, before the stabilizer's elements
+    assert summary.startswith("Σ_{h ∈ Stab(σ)} χ_h = 0: this character forces ψ(σ) = 0")
+    # nine stabilizer elements: the size, four names, the rest behind "show all"
+    names = orbit.element_names
+    shown = ", ".join(names[:4])
+    assert f"stabilizer (9): {shown}, … show all 9 {', '.join(names)}" in summary
+    assert view.summary.value.count("<details") == 1
     state.set_character(0)
     assert "forces" not in text_of(view.summary.value)
+    assert text_of(view.summary.value).startswith("σ =")
 
 
 def test_gallery_updates_in_place_like_a_fresh_drawing(space_state):
