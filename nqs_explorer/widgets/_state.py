@@ -233,8 +233,10 @@ class AppState(traitlets.HasTraits):
         fields = {f.name: getattr(setup, f.name) for f in dataclasses.fields(setup)}
         return self.update(source, **fields)
 
-    def parameters_changed(self) -> None:
-        """Tell the views that the session's parameters were replaced."""
+    def parameters_changed(self, path: str | None = None) -> None:
+        """Tell the views that the session's parameters were replaced (read from the file
+        ``path``, or ``None``: new values no file holds, e.g. trained ones)."""
+        self.parameters_path = path
         self._commit(parameters=self.parameters + 1)
 
     def set_variables(self, variables, source: str = "parameters") -> bool:
