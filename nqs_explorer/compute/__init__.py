@@ -38,6 +38,10 @@ from ._hamiltonian import coupling_declarations as coupling_declarations
 from ._hamiltonian import resolve_couplings as resolve_couplings
 from ._kernels import cache_size as cache_size
 from ._kernels import compile_count as compile_count
+from ._orbit_groups import MAX_DRAWN_TERMS as MAX_DRAWN_TERMS
+from ._orbit_groups import orbit_by_class as orbit_by_class
+from ._orbit_groups import orbit_by_configuration as orbit_by_configuration
+from ._orbit_groups import readable_orbit as readable_orbit
 from ._registry import ACTIVATIONS as ACTIVATIONS
 from ._registry import ARCHITECTURES as ARCHITECTURES
 from ._registry import ArchitectureSpec as ArchitectureSpec
@@ -92,6 +96,7 @@ __all__ = [
     "LATTICES",
     "LATTICE_NDIM",
     "LATTICE_SUBLATTICES",
+    "MAX_DRAWN_TERMS",
     "MAX_SAMPLES",
     "MAX_SEED",
     "PARAM_DTYPES",
@@ -127,8 +132,11 @@ __all__ = [
     "current_values",
     "declarations",
     "grow_receptive_fields",
+    "orbit_by_class",
+    "orbit_by_configuration",
     "orbit_strategy",
     "reach_from_first_layer",
+    "readable_orbit",
     "resolve_couplings",
     "run_checks",
     "spectrum_cache_size",

@@ -5,7 +5,7 @@ import pytest
 
 from nqs_explorer import compute, plot
 from nqs_explorer.plot import find_artist, sites_of
-from nqs_explorer.widgets import OrbitView
+from nqs_explorer.widgets import AppState, OrbitView
 from nqs_explorer.widgets._figure import HAS_IPYMPL
 
 from ._support import click_site, site_states, table_rows, text_of
@@ -85,11 +85,18 @@ def test_forced_zero_is_announced(state):
 def test_gallery_updates_in_place_like_a_fresh_drawing(space_state):
     view = OrbitView(space_state)
     figure = view.gallery_figure.figure
-    axes_before = list(figure.axes)
+    group = space_state.session.group
+
+    def drawn():  # |G| = 72: the view draws the terms grouped (per configuration or class)
+        orbit, note = compute.readable_orbit(space_state.orbit(), group)
+        return orbit, (len(orbit.terms), note.split(":")[0])
+
     for action in (lambda: space_state.flip_site(3), lambda: space_state.set_character(2)):
+        axes_before, (_, layout_before) = list(figure.axes), drawn()
         action()
-        assert list(figure.axes) == axes_before  # updated, not rebuilt
-        orbit = space_state.orbit()
+        orbit, layout = drawn()
+        if layout == layout_before:
+            assert list(figure.axes) == axes_before  # updated, not rebuilt
         fresh = plot.draw_orbit_gallery(
             space_state.session.lattice,
             orbit.configs,
@@ -97,7 +104,7 @@ def test_gallery_updates_in_place_like_a_fresh_drawing(space_state):
             list(orbit.element_names),
             stabilizer=orbit.stabilizer,
             local_states=space_state.local_states,
-            max_panels=8,
+            max_panels=min(len(orbit.terms), 8),
         )
         assert figure._suptitle.get_text() == fresh._suptitle.get_text()
         for mine, theirs in zip(figure.axes[:8], fresh.axes[:8]):
@@ -174,3 +181,32 @@ def test_value_only_updates_blit_the_same_pixels_as_a_full_render(fixture, reque
     # every new σ is blitted; only a switch between real and complex terms renders anew
     assert view.configuration_figure.blits == 3
     assert view.gallery_figure.blits >= 3
+
+
+def test_a_large_group_draws_distinct_configurations_with_multiplicity():
+    state = AppState(compute.Setup(lattice="Square", extent=(4, 4), group="space", symmetrize=True))
+    view = OrbitView(state)
+    state.set_configuration(np.array([1.0, -1.0, 1.0, -1.0, -1.0, 1.0, -1.0, 1.0] * 2))
+    fig = view.gallery_figure.figure
+    panels = [ax for ax in fig.axes if ax.get_gid() != "terms" and ax.title.get_text()]
+    assert len(panels) == 2  # not eight copies of σ
+    titles = [ax.title.get_text().split("\n")[0] for ax in panels]
+    assert titles == ["Id ×64  ∈ Stab", "Translation(0,1) ×64"]
+    assert fig.get_suptitle() == "orbit of σ: 2 distinct configurations"
+    assert len(find_artist(fig, "terms").collections) >= 1
+    summary = text_of(view.summary.value)
+    assert "drawn: 128 terms summed per distinct configuration: 2 coset(s)" in summary
+    # a generic σ: one arrow per conjugacy class, and the note says so
+    view.random.click()
+    assert "summed per conjugacy class (20 classes)" in text_of(view.summary.value)
+    terms_ax = find_artist(fig, "terms")
+    assert len(find_artist(terms_ax, "term-arrows").get_offsets()) == 20
+
+
+def test_dense_lattices_hide_site_numbers():
+    small = OrbitView(AppState(compute.Setup(lattice="Square", extent=(3, 3))))
+    ax = small.configuration_figure.figure.axes[0]
+    assert [t for t in ax.texts if (t.get_gid() or "").startswith("site-label")]
+    dense = OrbitView(AppState(compute.Setup(lattice="Square", extent=(9, 9))))
+    ax = dense.configuration_figure.figure.axes[0]
+    assert not [t for t in ax.texts if (t.get_gid() or "").startswith("site-label")]
