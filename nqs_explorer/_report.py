@@ -177,7 +177,7 @@ def _group_sections(session, out: Path) -> list[_Section]:
         "Characters",
         f"<b>{html.escape(group.name)}</b>: |G| = {len(group)}, {group.n_classes} classes, "
         f"{group.n_irreps} irreps; character: {html.escape(chosen)}"
-        + character_table_html(group, setup.character_id),
+        + character_table_html(group, setup.character_id, session.lattice.reciprocal_vectors),
     )
     fig = plot.draw_character_table(
         group.character_table_by_class,

@@ -8,6 +8,8 @@ enumeration, parameter summary) through one cache of ahead-of-time compiled kern
 timing, `Setup.change` applies the change rules and `Session.checks` gives the verdicts.
 """
 
+from ._autoregressive import grow_receptive_fields as grow_receptive_fields
+from ._autoregressive import reach_from_first_layer as reach_from_first_layer
 from ._budget import check_model_budget as check_model_budget
 from ._budget import check_setup_budget as check_setup_budget
 from ._budget import estimate_build_s as estimate_build_s
@@ -45,6 +47,10 @@ from ._hamiltonian import coupling_declarations as coupling_declarations
 from ._hamiltonian import resolve_couplings as resolve_couplings
 from ._kernels import cache_size as cache_size
 from ._kernels import compile_count as compile_count
+from ._orbit_groups import MAX_DRAWN_TERMS as MAX_DRAWN_TERMS
+from ._orbit_groups import orbit_by_class as orbit_by_class
+from ._orbit_groups import orbit_by_configuration as orbit_by_configuration
+from ._orbit_groups import readable_orbit as readable_orbit
 from ._registry import ACTIVATIONS as ACTIVATIONS
 from ._registry import ARCHITECTURES as ARCHITECTURES
 from ._registry import ArchitectureSpec as ArchitectureSpec
@@ -53,6 +59,7 @@ from ._results import ExactState as ExactState
 from ._results import OrbitResult as OrbitResult
 from ._results import ParameterRow as ParameterRow
 from ._results import ParameterSummary as ParameterSummary
+from ._results import ReceptiveReach as ReceptiveReach
 from ._results import SectorCancellation as SectorCancellation
 from ._results import SymmetryCheck as SymmetryCheck
 from ._results import Timing as Timing
@@ -101,6 +108,7 @@ __all__ = [
     "LATTICES",
     "LATTICE_NDIM",
     "LATTICE_SUBLATTICES",
+    "MAX_DRAWN_TERMS",
     "MAX_SAMPLES",
     "MAX_SEED",
     "MAX_SITES",
@@ -123,6 +131,7 @@ __all__ = [
     "OrbitResult",
     "ParameterRow",
     "ParameterSummary",
+    "ReceptiveReach",
     "SectorCancellation",
     "SectorSpace",
     "Session",
@@ -144,8 +153,13 @@ __all__ = [
     "current_values",
     "declarations",
     "estimate_build_s",
+    "grow_receptive_fields",
+    "orbit_by_class",
+    "orbit_by_configuration",
     "orbit_strategy",
+    "reach_from_first_layer",
     "read_setup_file",
+    "readable_orbit",
     "resolve_couplings",
     "run_checks",
     "setup_file_json",

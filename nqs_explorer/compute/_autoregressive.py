@@ -12,7 +12,7 @@ import numpy as np
 
 from . import _kernels
 from ._constants import EXACT_CHUNK, EXACT_MAX_BYTES, MAX_SAMPLES
-from ._results import ExactState
+from ._results import ExactState, ReceptiveReach
 from ._session_core import (
     KernelRun,
     SessionState,
@@ -55,6 +55,29 @@ def receptive_fields(
         fields = run(_kernels.receptive_fields, state.device_variables, points, model=state.model)
         state.memo[key] = np.asarray(fields, dtype=bool)
     return state.memo[key].copy()
+
+
+def receptive_reach(state: SessionState, run: KernelRun) -> ReceptiveReach:
+    """The receptive fields at this depth, at any depth, and the structural blind spot.
+
+    The first layer's field is read from a one-layer copy of the model (its Jacobian, as
+    `receptive_fields`); every further layer is inclusive, so `grow_receptive_fields`
+    gives the field at each depth and its fixed point.
+    """
+    need_autoregressive(state, "receptive reach")
+    if "reach" not in state.memo:
+        model = state.model
+        layers = int(model.layers)
+        one_layer = model.clone(layers=1, features=state.hilbert.local_size)
+        x = np.zeros((1, state.hilbert.size))
+        variables = run(_kernels.init, np.uint32(0), x, model=one_layer)
+        lo, hi = np.min(state.hilbert.local_states), np.max(state.hilbert.local_states)
+        points = np.random.default_rng(0).uniform(lo, hi, size=(2, state.hilbert.size))
+        first = np.asarray(
+            run(_kernels.receptive_fields, variables, points, model=one_layer), dtype=bool
+        )
+        state.memo["reach"] = reach_from_first_layer(first, layers)
+    return state.memo["reach"]
 
 
 def sample(
@@ -140,4 +163,69 @@ def exact_state(
         log_norm=float(shift + np.log(total)),
         machine_pow=power,
         autoregressive=is_autoregressive(state),
+    )
+
+
+def grow_receptive_fields(first_layer, depth: int) -> np.ndarray:
+    """Receptive fields of ``depth`` masked layers from those of the first one.
+
+    Args:
+        first_layer: ``(N, N)`` bool, ``[i, j]``: output ``i`` of the first (exclusive)
+            layer reads input ``j``.
+        depth: number of layers, ``>= 1``; each layer after the first is the same mask
+            made inclusive (``first_layer`` plus the site itself).
+
+    Returns:
+        ``(N, N)`` bool fields ``F_depth = S^(depth-1) F_1`` with ``S = F_1 ∪ 1``.
+
+    Example:
+        >>> import numpy as np
+        >>> first = np.eye(3, k=-1, dtype=bool)  # each site reads its predecessor
+        >>> grow_receptive_fields(first, 2).astype(int)
+        array([[0, 0, 0],
+               [1, 0, 0],
+               [1, 1, 0]])
+    """
+    first = np.asarray(first_layer, dtype=bool)
+    if first.ndim != 2 or first.shape[0] != first.shape[1]:
+        raise ValueError(f"first_layer must be a square (N, N) bool array, got {first.shape}")
+    if isinstance(depth, bool) or not isinstance(depth, int | np.integer) or depth < 1:
+        raise ValueError(f"depth must be an integer >= 1, got {depth!r}")
+    field = first.copy()
+    for _ in range(int(depth) - 1):
+        grown = _grow(first, field)
+        if np.array_equal(grown, field):
+            break
+        field = grown
+    return field
+
+
+def _grow(first: np.ndarray, field: np.ndarray) -> np.ndarray:
+    """One more inclusive layer: site ``i`` reads the fields of ``first[i]`` and its own."""
+    step = (first | np.eye(len(first), dtype=bool)).astype(np.int64)
+    return (step @ field.astype(np.int64)) > 0
+
+
+def reach_from_first_layer(first_layer, layers: int) -> ReceptiveReach:
+    """`ReceptiveReach` of a ``layers``-deep stack from its first layer's fields ``(N, N)``."""
+    first = np.asarray(first_layer, dtype=bool)
+    n = len(first)
+    field = grow_receptive_fields(first, layers)
+    saturation = np.ones(n, dtype=np.int64)
+    current, depth = first, 1
+    while True:
+        grown = _grow(first, current)
+        if np.array_equal(grown, current):
+            break
+        depth += 1
+        saturation[np.any(grown != current, axis=1)] = depth
+        current = grown
+    earlier = np.tril(np.ones((n, n), dtype=bool), k=-1)
+    return ReceptiveReach(
+        layers=int(layers),
+        field=field,
+        reachable=current,
+        never_seen=earlier & ~current,
+        not_yet=current & ~field,
+        saturation_depth=saturation,
     )

@@ -29,7 +29,7 @@ DEFAULT_EXTENTS = {
     "Grid": (3, 4),
     "Triangular": (3, 3),
     "Honeycomb": (3, 3),
-    "Kagome": (2, 3),
+    "Kagome": (3, 3),  # periodic extents of 2 repeat bonds (the lattice warns)
 }
 
 #: Number of axes each lattice kind takes (None: any number >= 1).

@@ -129,6 +129,35 @@ INVARIANCE_RTOL = 1e-12
 
 
 @dataclasses.dataclass(frozen=True)
+class ReceptiveReach:
+    """What each conditional of an autoregressive model sees now, and could ever see.
+
+    A stack of masked layers grows the receptive field layer by layer: the first
+    (exclusive) layer gives ``first_layer``, every further (inclusive) layer lets site
+    ``i`` read what its kernel's sites saw one layer below. The growth stops at a fixed
+    point, ``reachable``: the earlier sites outside it are a *structural* blind spot that
+    no number of layers removes (with 3x3 kernels on a 4x4 square, site 5 never sees
+    site 3), unlike ``not_yet``, which more layers would bring in.
+
+    Attributes:
+        layers: the model's depth.
+        field: ``(N, N)`` bool, ``[i, j]``: input ``j`` can change ``p(σ_i | ·)`` now.
+        reachable: ``(N, N)`` bool, the same at any depth (the fixed point).
+        never_seen: ``(N, N)`` bool, earlier sites ``j < i`` outside ``reachable``.
+        not_yet: ``(N, N)`` bool, sites in ``reachable`` but not in ``field``.
+        saturation_depth: ``(N,)`` int, the fewest layers with which site ``i`` sees all
+            of ``reachable[i]`` (1 for sites whose field does not grow).
+    """
+
+    layers: int
+    field: np.ndarray
+    reachable: np.ndarray
+    never_seen: np.ndarray
+    not_yet: np.ndarray
+    saturation_depth: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True)
 class ExactState:
     """The model's state enumerated over the whole Hilbert space.
 

@@ -440,6 +440,11 @@ class Session:
         """
         return self._call(_autoregressive.receptive_fields, self._state, n_points, seed)
 
+    def receptive_reach(self):
+        """The receptive fields at this depth, at any depth, and the structural blind spot
+        (a `ReceptiveReach`; autoregressive models only)."""
+        return self._call(_autoregressive.receptive_reach, self._state)
+
     def sample(self, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """``n`` exact autoregressive samples ``(n, N)`` and their ``log p`` ``(n,)``."""
         return self._call(_autoregressive.sample, self._state, n, seed)

@@ -75,6 +75,10 @@ def _table_geometry(rows, cols, cell: float, font: float, rotate: bool, title: s
     return (width, height), (x0 / width, y0 / height, table_w / width, table_h / height)
 
 
+#: Most row (irrep) labels a table names; a bigger one names every k-th row.
+MAX_ROW_LABELS = 40
+
+
 @dataclass
 class _Table:
     """A checked character table, collapsed to classes when too wide, and its layout."""
@@ -175,7 +179,10 @@ def draw_character_table(
 
     Returns:
         The figure. The circles are an ``EllipseCollection`` (gid ``characters``) with one
-        entry per cell in row-major order (offsets ``(column, row)``).
+        entry per cell in row-major order (offsets ``(column, row)``). Beyond
+        :data:`MAX_ROW_LABELS` irreps only every k-th row is labelled; the axes'
+        ``format_coord`` names the irrep, the column and χ under the cursor (the status
+        line of an interactive canvas).
 
     Raises:
         ValueError: non-finite entries, labels that do not match the shape.
@@ -234,8 +241,9 @@ def draw_character_table(
     ax.set_aspect("equal", adjustable="box")
     ax.set_xticks(np.arange(0, n_cols, label_step))
     ax.set_xticklabels(cols[::label_step], rotation=90 if rotate else 0, fontsize=font)
-    ax.set_yticks(np.arange(n_rows))
-    ax.set_yticklabels(rows, fontsize=font)
+    row_step = int(np.ceil(n_rows / MAX_ROW_LABELS))  # a big table: every k-th irrep named
+    ax.set_yticks(np.arange(0, n_rows, row_step))
+    ax.set_yticklabels(rows[::row_step], fontsize=font)
     ax.set_xticks(np.arange(n_cols + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(n_rows + 1) - 0.5, minor=True)
     ax.grid(which="minor", color="#E0E0E0", linewidth=0.6)
@@ -246,4 +254,17 @@ def draw_character_table(
     if title:
         ax.set_title(title, fontsize=10)
     add_phase_colorbar(ax, label="arg χ")
+    ax.format_coord = _hover_text(table, rows, cols)  # ipympl's status line names the cell
     return ax.figure
+
+
+def _hover_text(table: np.ndarray, rows, cols):
+    """``format_coord`` of a character table: the irrep, the column and χ under the cursor."""
+
+    def text(x: float, y: float) -> str:
+        c, r = int(np.floor(x + 0.5)), int(np.floor(y + 0.5))
+        if 0 <= r < table.shape[0] and 0 <= c < table.shape[1]:
+            return f"{rows[r]} · {cols[c]}: χ = {character_text(table[r, c])}"
+        return ""
+
+    return text

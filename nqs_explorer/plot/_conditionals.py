@@ -20,6 +20,8 @@ from ._style import BLACK, SEQUENTIAL_CMAP, VERMILLION, add_colorbar, check_axes
 PROBABILITY_TOL = 1e-9
 #: Opacity of the sites that the sampler has not reached yet.
 UNSAMPLED_ALPHA = 0.3
+#: Cross over the sites a conditional can never see (the kernels' structural blind spot).
+NEVER_SEEN_COLOR = "#555555"
 
 
 def check_probabilities(probs, n_nodes: int) -> np.ndarray:
@@ -52,6 +54,8 @@ def draw_conditionals(
     local_states=None,
     show_values: bool | None = None,
     title: str | None = None,
+    never_seen=None,
+    not_yet=None,
 ) -> Figure:
     """Map the autoregressive conditionals p(σ_i = s | σ_<i) onto the lattice.
 
@@ -59,7 +63,9 @@ def draw_conditionals(
     chosen local state (``cividis``, 0 → dark blue, 1 → yellow); the sites after ``site``,
     not sampled yet when ``site`` is drawn, are faded; ``site`` itself is outlined in black;
     the sites of its receptive field (the inputs that can change its conditional) are
-    ringed in vermillion.
+    ringed in vermillion; earlier sites that more layers would bring into the field get a
+    dashed ring, and those that no depth ever brings in (the structural blind spot of the
+    masked kernels, `nqs_explorer.compute.Session.receptive_reach`) a grey cross.
 
     Args:
         lattice: an ``nqs_explorer.graph.Lattice``.
@@ -76,11 +82,15 @@ def draw_conditionals(
             spin-1/2 order ``(+1, −1)``.
         show_values: print the probabilities in the markers (default: when they fit).
         title: axes title (``None``: names the site and the state).
+        never_seen: optional ``(N,)`` mask (or indices) of the sites p(σ_site | ·) can
+            never depend on, at any depth.
+        not_yet: optional ``(N,)`` mask (or indices) of the sites outside the field at
+            this depth that more layers would bring in.
 
     Returns:
         The figure. Artists: ``sites`` (a ``PathCollection``, ``picker=True``, offsets in
         site order, colour = probability, faded after ``site``), ``current-site``,
-        ``receptive-field``.
+        ``receptive-field``, ``not-yet-seen`` (dashed rings), ``never-seen`` (crosses).
 
     Raises:
         ValueError: wrong shapes, non-finite or out-of-range probabilities, bad indices.
@@ -88,6 +98,8 @@ def draw_conditionals(
     prepared = _prepare(
         lattice, probs, site, receptive_field, local_state_index, local_states, title
     )
+    prepared.never_seen = _optional_sites(never_seen, prepared.geom.n_nodes, "never_seen")
+    prepared.not_yet = _optional_sites(not_yet, prepared.geom.n_nodes, "not_yet")
     geom = prepared.geom
     bounds = geom.bounds()
     if ax is None:
@@ -117,6 +129,8 @@ def update_conditionals(
     local_states=None,
     show_values: bool | None = None,
     title: str | None = None,
+    never_seen=None,
+    not_yet=None,
 ) -> None:
     """Redraw the conditionals of an axes that :func:`draw_conditionals` drew, in place.
 
@@ -133,6 +147,8 @@ def update_conditionals(
     prepared = _prepare(
         lattice, probs, site, receptive_field, local_state_index, local_states, title
     )
+    prepared.never_seen = _optional_sites(never_seen, prepared.geom.n_nodes, "never_seen")
+    prepared.not_yet = _optional_sites(not_yet, prepared.geom.n_nodes, "not_yet")
     label = colorbar_label(prepared.state_text)
     if [c.get_ylabel() for c in ax.child_axes] != [label]:
         raise ValueError(f"these axes have no colour bar {label!r}: draw the conditionals anew")
@@ -156,7 +172,8 @@ def value_artists(ax: Axes) -> list:
 
 def _is_value_gid(gid) -> bool:
     return gid is not None and (
-        gid in ("sites", "receptive-field", "current-site") or gid.startswith("value-")
+        gid in ("sites", "receptive-field", "current-site", "not-yet-seen", "never-seen")
+        or gid.startswith("value-")
     )
 
 
@@ -171,6 +188,12 @@ class _Prepared:
     field: np.ndarray | None
     cmap: object
     title: str | None
+    never_seen: np.ndarray | None = None
+    not_yet: np.ndarray | None = None
+
+
+def _optional_sites(sites, n: int, name: str) -> np.ndarray | None:
+    return None if sites is None else check_site_set(sites, n, name)
 
 
 def _prepare(lattice, probs, site, receptive_field, local_state_index, local_states, title):
@@ -240,6 +263,28 @@ def _draw_site_values(ax: Axes, prepared: _Prepared, diameter: float, show_value
     sites.set_pickradius(0.5 * diameter)
     if field is not None and field.any():
         draw_rings(ax, geom.positions[field], 1.35 * diameter, linewidth=2.0, gid="receptive-field")
+    not_yet, never_seen = prepared.not_yet, prepared.never_seen
+    if not_yet is not None and not_yet.any():
+        ax.scatter(
+            *geom.positions[not_yet].T,
+            s=(1.35 * diameter) ** 2,
+            facecolors="none",
+            edgecolors=VERMILLION,
+            linewidths=1.2,
+            linestyles=(0, (2, 2)),
+            zorder=5.5,
+            gid="not-yet-seen",
+        )
+    if never_seen is not None and never_seen.any():
+        ax.scatter(
+            *geom.positions[never_seen].T,
+            s=(0.9 * diameter) ** 2,
+            marker="x",
+            c=NEVER_SEEN_COLOR,
+            linewidths=2.0,
+            zorder=6.5,
+            gid="never-seen",
+        )
     x, y = geom.positions[site]
     ax.scatter(
         [x],
@@ -306,6 +351,33 @@ def _draw_site_values(ax: Axes, prepared: _Prepared, diameter: float, show_value
                 markeredgewidth=2.0,
                 label="receptive field",
             ),
+        )
+    if prepared.not_yet is not None and prepared.not_yet.any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markersize=11,
+                markerfacecolor="none",
+                markeredgecolor=VERMILLION,
+                markeredgewidth=1.0,
+                label="seen with more layers",
+            )
+        )
+    if prepared.never_seen is not None and prepared.never_seen.any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="x",
+                markersize=9,
+                color=NEVER_SEEN_COLOR,
+                markeredgewidth=2.0,
+                label="never seen (any depth)",
+            )
         )
     ax.legend(
         handles=handles,

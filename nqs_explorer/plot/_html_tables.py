@@ -10,6 +10,7 @@ or a running kernel.
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 
@@ -49,8 +50,49 @@ def character_value_text(z: complex, tol: float = 1e-9) -> str:
     return f"{num(re)}{'' if imag.startswith('-') else '+'}{imag}"
 
 
-def character_table_html(group, selected: int | None) -> str:
-    """The by-class character table as an HTML table; the selected irrep is highlighted."""
+_MOMENTUM_LABEL = re.compile(r"^k=(\((?P<many>[^)]*)\)|(?P<one>[^\s]+))(?P<rest>.*)$")
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def irrep_label_text(label: str, reciprocal_vectors=None) -> str:
+    """An irrep label with its momentum in units: ``"k=1/8"`` -> ``"k = 2π·(1/8)"``.
+
+    Group labels give the momentum as fractions ``κ`` of the reciprocal vectors,
+    ``k = Σ_i κ_i b_i``. When the ``b_i`` are ``2π`` times the Cartesian unit vectors
+    (chains, square and rectangular grids) the label reads ``k = 2π·(κ_1, κ_2)``,
+    otherwise ``k = κ_1·b₁ + κ_2·b₂`` (zero terms left out). Other labels are unchanged.
+
+    Args:
+        label: e.g. ``G.irrep_labels[c]``: ``"k=1/8"``, ``"k=(1/3,0) E"``, ``"A1"``.
+        reciprocal_vectors: ``(d, d)`` rows ``b_i`` (``Lattice.reciprocal_vectors``);
+            ``None``: the ``b_i`` form.
+
+    Example:
+        >>> import numpy as np
+        >>> irrep_label_text("k=(1/4,-1/2) A1", 2 * np.pi * np.eye(2))
+        'k = 2π·(1/4, −1/2) A1'
+        >>> irrep_label_text("k=(1/3,-1/3) E")
+        'k = 1/3·b₁ − 1/3·b₂ E'
+    """
+    match = _MOMENTUM_LABEL.match(label)
+    if match is None:
+        return label
+    parts = (match["many"] if match["many"] is not None else match["one"]).split(",")
+    parts = [p.strip().replace("-", "−") for p in parts]
+    rest = match["rest"]
+    if reciprocal_vectors is not None:
+        b = np.asarray(reciprocal_vectors, dtype=float)
+        if b.shape == (len(parts), len(parts)) and np.allclose(b, 2 * np.pi * np.eye(len(parts))):
+            return f"k = 2π·({', '.join(parts)}){rest}"
+    terms = [f"{p}·b{str(i + 1).translate(_SUBSCRIPTS)}" for i, p in enumerate(parts) if p != "0"]
+    return f"k = {' + '.join(terms) or '0'}{rest}".replace("+ −", "− ")
+
+
+def character_table_html(group, selected: int | None, reciprocal_vectors=None) -> str:
+    """The by-class character table as an HTML table; the selected irrep is highlighted.
+
+    Momentum labels carry their units (`irrep_label_text` with ``reciprocal_vectors``).
+    """
     if group is None:
         return "<i>Choose a group to see its character table.</i>"
     table = np.asarray(group.character_table_by_class)
@@ -62,7 +104,8 @@ def character_table_html(group, selected: int | None) -> str:
         style = ' style="background:#fff1c1;font-weight:600"' if k == selected else ""
         cells = "".join(f"<td>{character_value_text(z)}</td>" for z in table[k])
         body.append(
-            f'<tr class="nqx-irrep"{style}><td>{k}</td><td>{html.escape(label)}</td>'
+            f'<tr class="nqx-irrep"{style}><td>{k}</td>'
+            f"<td>{html.escape(irrep_label_text(label, reciprocal_vectors))}</td>"
             f"<td>{int(dim)}</td>{cells}</tr>"
         )
     table = (
@@ -160,18 +203,14 @@ def _full_text(z: complex) -> str:
 
 
 def orbit_summary_html(orbit, group_name: str) -> str:
-    """Stabilizer, orbit size, the sum of the terms and the forced-zero notice."""
+    """The forced-zero notice (first, when it applies), stabilizer, orbit size and ψ(σ).
+
+    The stabilizer gives its size and its first :data:`STABILIZER_SHOWN` elements; a
+    larger one lists the rest in a collapsed ``<details>`` ("show all").
+    """
     names = orbit.element_names
-    stab = ", ".join(html.escape(names[g]) for g in orbit.stabilizer)
     n = len(names)
-    lines = [
-        f"σ = <code>{sigma_text(orbit.sigma)}</code>",
-        f"group {html.escape(group_name)}: |G| = {n}; stabilizer ({len(orbit.stabilizer)}): {stab}",
-        f"orbit size |G|/|Stab| = {orbit.orbit_size} distinct configurations",
-        f"ψ(σ) = Σ_g χ_g ψ_θ(T_g σ)/|G| = {complex_text(orbit.total, SUMMARY_DIGITS)}"
-        f" (|ψ| = {real_text(abs(orbit.total), SUMMARY_DIGITS)},"
-        f" arg ψ = {angle_text(orbit.total)})",
-    ]
+    lines = []
     if orbit.forced_zero:
         lines.append(
             '<b class="nqx-forced-zero" style="color:#c62828">Σ_{h ∈ Stab(σ)} χ_h = 0: this '
@@ -188,8 +227,32 @@ def orbit_summary_html(orbit, group_name: str) -> str:
             '<b class="nqx-cancelled" style="color:#c62828">ψ(σ) = 0 up to rounding: '
             f"{html.escape(reason)}.</b>"
         )
+    lines += [
+        f"σ = <code>{sigma_text(orbit.sigma)}</code>",
+        f"group {html.escape(group_name)}: |G| = {n}; " + stabilizer_html(orbit.stabilizer, names),
+        f"orbit size |G|/|Stab| = {orbit.orbit_size} distinct configurations",
+        f"ψ(σ) = Σ_g χ_g ψ_θ(T_g σ)/|G| = {complex_text(orbit.total, SUMMARY_DIGITS)}"
+        f" (|ψ| = {real_text(abs(orbit.total), SUMMARY_DIGITS)},"
+        f" arg ψ = {angle_text(orbit.total)})",
+    ]
     # wrap long lines (σ of many sites has no spaces) inside the column instead of overflowing
     return f'<div style="{SUMMARY_STYLE}">' + "<br>".join(lines) + "</div>"
+
+
+#: Stabilizer elements named in the summary before "show all".
+STABILIZER_SHOWN = 4
+
+
+def stabilizer_html(stabilizer, names) -> str:
+    """``stabilizer (k): a, b, c, d`` and, past :data:`STABILIZER_SHOWN`, the rest collapsed."""
+    elements = [html.escape(names[g]) for g in stabilizer]
+    head = f"stabilizer ({len(elements)}): " + ", ".join(elements[:STABILIZER_SHOWN])
+    if len(elements) <= STABILIZER_SHOWN:
+        return head
+    return (
+        f'{head}, … <details class="nqx-stabilizer" style="display:inline">'
+        f"<summary>show all {len(elements)}</summary>{', '.join(elements)}</details>"
+    )
 
 
 #: Column headers of the terms table: (short text, tooltip). Headers never wrap.

@@ -22,14 +22,17 @@ def panel_title(name: str, term: complex | None, in_stabilizer: bool) -> str:
     head = name + ("  ∈ Stab" if in_stabilizer else "")
     if term is None:
         return head
-    return f"{head}\n|t| = {abs(term):.3g}, arg t = {format_phase(np.angle(term))}"
+    # "term", not "t": t is the usual name of a translation
+    return f"{head}\n|term| = {abs(term):.3g}, arg = {format_phase(np.angle(term))}"
 
 
 def orbit_gallery_title(configs: np.ndarray, shown: int) -> str:
     """Suptitle of an orbit gallery of ``configs`` ``(|G|, N)`` showing ``shown`` panels."""
     n = configs.shape[0]
     distinct = len(np.unique(configs, axis=0))
-    title = f"orbit of σ: {n} elements, {distinct} distinct configurations"
+    title = f"orbit of σ: {distinct} distinct configurations"
+    if distinct != n:  # grouped terms (one per configuration) have no repeats to count
+        title += f", {n} terms"
     if shown < n:
         title += f" (first {shown} panels shown)"
     return title
@@ -87,7 +90,7 @@ def draw_orbit_gallery(
     """The orbit T_g σ as a gallery of small lattice panels, with the terms of ψ(σ).
 
     Panel g shows the configuration ``orbit_configs[g]`` titled with the element's name
-    and, when ``terms`` is given, the term's magnitude |t_g| and phase arg t_g; its frame
+    and, when ``terms`` is given, the term's magnitude |term| and phase arg; its frame
     is coloured by that phase. A side panel draws all terms as arrows in the complex plane
     laid head to tail, and their sum (see :func:`draw_terms`), with the phase colour bar.
 
@@ -172,7 +175,7 @@ def draw_orbit_gallery(
         terms_ax = gallery.fig.add_subplot(gallery.side, gid="terms")
         place_terms_axes(terms_ax, terms, names)
         draw_terms(terms, terms_ax, labels=names)
-        add_phase_colorbar(terms_ax, label="arg t")
+        add_phase_colorbar(terms_ax, label="arg term")
     add_state_legend(gallery.fig, states)
     if title:
         gallery.fig.suptitle(title, fontsize=11).set_gid("suptitle")

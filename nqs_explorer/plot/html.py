@@ -17,12 +17,14 @@ from ._html_tables import complex_text as complex_text
 from ._html_tables import device_text as device_text
 from ._html_tables import format_number as format_number
 from ._html_tables import group_summary_html as group_summary_html
+from ._html_tables import irrep_label_text as irrep_label_text
 from ._html_tables import orbit_summary_html as orbit_summary_html
 from ._html_tables import parameter_table_html as parameter_table_html
 from ._html_tables import real_text as real_text
 from ._html_tables import row_cells as row_cells
 from ._html_tables import scroll_box as scroll_box
 from ._html_tables import sigma_text as sigma_text
+from ._html_tables import stabilizer_html as stabilizer_html
 from ._html_tables import terms_table_html as terms_table_html
 
 __all__ = [
@@ -35,11 +37,13 @@ __all__ = [
     "device_text",
     "format_number",
     "group_summary_html",
+    "irrep_label_text",
     "orbit_summary_html",
     "parameter_table_html",
     "real_text",
     "row_cells",
     "scroll_box",
     "sigma_text",
+    "stabilizer_html",
     "terms_table_html",
 ]

@@ -23,11 +23,12 @@ NOT_AUTOREGRESSIVE = (
 )
 
 
-def conditionals_html(probs, site: int, sigma, fields, local_states) -> str:
+def conditionals_html(probs, site: int, sigma, fields, local_states, reach=None) -> str:
     """The current site's conditional, log p(σ) and the receptive field as text.
 
     ``probs`` has shape ``(N, local_size)`` with columns in the order of ``local_states``
-    (the Hilbert space's order, ``(+1, −1)`` by default for spin 1/2).
+    (the Hilbert space's order, ``(+1, −1)`` by default for spin 1/2). ``reach`` (a
+    ``compute.ReceptiveReach``) adds the earlier sites that no depth lets the site see.
     """
     states = np.asarray(local_states, dtype=float)
     sigma = np.asarray(sigma, dtype=float)
@@ -36,9 +37,23 @@ def conditionals_html(probs, site: int, sigma, fields, local_states) -> str:
     inputs = np.flatnonzero(fields[site])
     field = ", ".join(str(j) for j in inputs) if len(inputs) else "none (the first site)"
     row = ", ".join(f"p(σ_i = {s:+g}) = {p:.4f}" for s, p in zip(states, probs[site]))
+    reach_text = ""
+    if reach is not None:
+        never = np.flatnonzero(reach.never_seen[site])
+        later = np.flatnonzero(reach.not_yet[site])
+        if len(later):
+            reach_text += (
+                f"seen with more layers: {', '.join(map(str, later))} "
+                f"(all of them from {reach.saturation_depth[site]} layers on)<br>"
+            )
+        if len(never):
+            reach_text += (
+                f"never seen, at any depth: {', '.join(map(str, never))} "
+                "(the masked kernels' blind spot)<br>"
+            )
     return (
         f"site i = {site}: {row}; σ_i = {sigma[site]:+g}<br>"
-        f"receptive field of site {site}: {field}<br>"
+        f"receptive field of site {site}: {field}<br>{reach_text}"
         f"log p(σ) = Σ_i log p(σ_i | σ_&lt;i) = {log_p:.6f}"
     )
 
@@ -147,11 +162,14 @@ class AutoregressiveView(View):
             return
         probs = self.state.conditionals()
         fields = self.state.receptive_fields()
+        reach = self.state.receptive_reach()
         site = int(self.site.value)
         figure = self.conditionals_figure
         lattice = self.state.session.lattice
         options = dict(
             receptive_field=fields[site],
+            never_seen=reach.never_seen[site],
+            not_yet=reach.not_yet[site],
             local_state_index=int(self.state_choice.value),
             local_states=self.state.local_states,
         )
@@ -170,7 +188,7 @@ class AutoregressiveView(View):
             figure.set_dynamic(*self._dynamic_artists(ax))
             figure.redraw()
         self.details.value = conditionals_html(
-            probs, site, self.state.configuration, fields, self.state.local_states
+            probs, site, self.state.configuration, fields, self.state.local_states, reach
         )
 
     @staticmethod

@@ -7,20 +7,23 @@ import ipywidgets as widgets
 from .. import plot
 from ..plot.html import character_table_html as character_table_html
 from ..plot.html import character_value_text as character_value_text
+from ..plot.html import irrep_label_text
 from ._figure import LiveFigure, fluid_canvas_style
 from ._state import AppState
 from ._view import View, set_options
 
-NO_CHARACTER = "all ones (no character)"
+NO_CHARACTER = "no character (all ones)"
 
 
-def irrep_options(group) -> list[tuple[str, int | None]]:
-    """Dropdown options: no character, then ``"k: label (dim d)"`` for every irrep."""
+def irrep_options(group, reciprocal_vectors=None) -> list[tuple[str, int | None]]:
+    """Dropdown options: no character, then ``"k: label (dim d)"`` for every irrep, with
+    momenta in units (`nqs_explorer.plot.html.irrep_label_text`)."""
     options: list[tuple[str, int | None]] = [(NO_CHARACTER, None)]
     if group is None:
         return options
     for k, (label, dim) in enumerate(zip(group.irrep_labels, group.irrep_dims)):
-        options.append((f"{k}: {label} (dim {int(dim)})", k))
+        text = irrep_label_text(label, reciprocal_vectors)
+        options.append((f"{k}: {text} (dim {int(dim)})", k))
     return options
 
 
@@ -28,7 +31,7 @@ class CharacterPicker(View):
     """The character table of the current group; choosing an irrep sets ``character_id``.
 
     Attributes:
-        irrep: ``Dropdown`` of the irreps (label and dimension), plus "all ones".
+        irrep: ``Dropdown`` of the irreps (label and dimension), plus "no character (all ones)".
         table: ``HTML`` table of the characters by conjugacy class.
         figure: :class:`LiveFigure` with the table as a heatmap (magnitude and phase);
             fluid: the browser scales it down to the column's width.
@@ -56,13 +59,14 @@ class CharacterPicker(View):
 
     def sync(self) -> None:
         group, setup = self.state.session.group, self.state.setup
+        reciprocal = self.state.session.lattice.reciprocal_vectors
         with self.muted():
-            set_options(self.irrep, irrep_options(group), setup.character_id)
+            set_options(self.irrep, irrep_options(group, reciprocal), setup.character_id)
             self.irrep.disabled = group is None
-        self.table.value = character_table_html(group, setup.character_id)
-        self._draw(group)
+        self.table.value = character_table_html(group, setup.character_id, reciprocal)
+        self._draw(group, reciprocal)
 
-    def _draw(self, group) -> None:
+    def _draw(self, group, reciprocal_vectors) -> None:
         if group is self._drawn_group:
             return
         self._drawn_group = group
@@ -71,7 +75,7 @@ class CharacterPicker(View):
         else:
             args = (
                 group.character_table_by_class,
-                list(group.irrep_labels),
+                [irrep_label_text(label, reciprocal_vectors) for label in group.irrep_labels],
                 list(group.class_names),
             )
             title = f"{group.name}: characters by class"

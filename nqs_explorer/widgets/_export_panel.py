@@ -80,7 +80,10 @@ class ExportPanel(View):
         self.sync()
 
     def _do(self, action, path_control) -> bool:
-        return action(self.state, path_control.value.strip(), self.source)
+        ok = action(self.state, path_control.value.strip(), self.source)
+        if ok:
+            self.sync()  # a saved parameter file: the script now loads it
+        return ok
 
     def _uploaded_params(self, files) -> bool:
         if not files:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 import numpy as np
 
-from .. import plot
+from .. import compute, plot
 from ..plot.html import angle_text as angle_text
 from ..plot.html import complex_text as complex_text
 from ..plot.html import orbit_summary_html as orbit_summary_html
@@ -16,6 +18,8 @@ from ._state import AppState
 from ._view import View
 
 MAX_PANELS = 8
+#: Above this many sites the configuration is drawn without site numbers.
+SITE_NUMBERS_MAX = 64
 #: Width of the column holding the controls, the configuration and the summary (pixels);
 #: the configuration canvas is scaled to fit inside it.
 LEFT_COLUMN_PX = 420
@@ -125,7 +129,8 @@ class OrbitView(View):
         if key != self._config_key:
             options = dict(
                 local_states=self.state.local_states,
-                show_indices=True,
+                # dense lattices: numbers would cover the spins
+                show_indices=self.state.n_sites <= SITE_NUMBERS_MAX,
                 title="click a site to flip it",
             )
             natural = plot.draw_configuration(session.lattice, sigma, **options)
@@ -155,10 +160,17 @@ class OrbitView(View):
             self._gallery_key = None
             return
         orbit = self.state.orbit()
-        self.summary.value = orbit_summary_html(orbit, group.name)
+        # a large group: terms summed per distinct configuration (or class), said in a note
+        drawn, note = compute.readable_orbit(orbit, group)
+        summary = orbit_summary_html(orbit, group.name)
+        if note:
+            summary += f'<div class="nqx-grouped-note"><i>drawn: {html.escape(note)}</i></div>'
+        self.summary.value = summary
         self.terms.value = terms_table_html(orbit)
-        shown = min(len(group), MAX_PANELS)
-        key = (self._config_key, group)
+        orbit = drawn
+        shown = min(len(orbit.configs), MAX_PANELS)
+        # a new count of panels or arrows (σ's orbit size, the grouping) needs a new drawing
+        key = (self._config_key, group, shown, len(orbit.terms), note.split(":")[0])
         gallery = self.gallery_figure
         if key != self._gallery_key:
             gallery.fill(

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import compute
 from ..utils import read_limited
+from ._boundary import Message
 from ._state import AppState
 
 
@@ -32,9 +33,20 @@ def parse_explorer_json(text: str | bytes) -> tuple[compute.Setup, np.ndarray | 
     return setup, None if configuration is None else np.asarray(configuration, dtype=float)
 
 
+def saved_path(path) -> Path:
+    """The absolute path a relative ``path`` is written to (what the messages show)."""
+    return Path(path).expanduser().resolve()
+
+
 def save_setup(state: AppState, path, source: str = "export") -> bool:
-    """Write :func:`explorer_json` to ``path``."""
-    return state.run(source, "Save setup", lambda: Path(path).write_text(explorer_json(state)))[0]
+    """Write :func:`explorer_json` to ``path``; the message says where (absolute path)."""
+
+    def apply():
+        target = saved_path(path)
+        target.write_text(explorer_json(state))
+        state.post(Message(source, f"setup saved to {target}", "info"))
+
+    return state.run(source, "Save setup", apply)[0]
 
 
 def load_setup_text(state: AppState, text, source: str = "export") -> bool:
@@ -66,11 +78,17 @@ def load_setup(state: AppState, path, source: str = "export") -> bool:
 
 
 def save_parameters(state: AppState, path, source: str = "export") -> bool:
-    """Write the parameters to ``path`` (``.msgpack``, or ``.json``)."""
+    """Write the parameters to ``path`` (``.msgpack``, or ``.json``).
+
+    The message gives the absolute path, and the exported script loads the parameters
+    from there (`AppState.parameters_path`), whatever directory it is run from.
+    """
 
     def apply():
-        state.session.save_parameters(path)
-        state.parameters_path = str(path)
+        target = saved_path(path)
+        state.session.save_parameters(target)
+        state.parameters_path = str(target)
+        state.post(Message(source, f"parameters saved to {target}", "info"))
 
     return state.run(source, "Save parameters", apply)[0]
 
@@ -80,8 +98,7 @@ def load_parameters(state: AppState, path, source: str = "export") -> bool:
 
     def apply():
         state.timed(state.session.load_parameters, path)
-        state.parameters_path = str(path)
-        state.parameters_changed()
+        state.parameters_changed(str(saved_path(path)))
 
     return state.run(source, "Load parameters", apply)[0]
 
@@ -99,7 +116,6 @@ def load_parameters_bytes(state: AppState, name: str, data: bytes, source="expor
 
         def apply():
             state.timed(state.session.load_parameters, path)
-            state.parameters_path = Path(name).name
-            state.parameters_changed()
+            state.parameters_changed(Path(name).name)
 
         return state.run(source, "Load parameters", apply)[0]

@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import plot
 from ..compute import HAMILTONIANS, coupling_declarations, resolve_couplings
+from ..plot.html import irrep_label_text
 from ._controls import control_for, read_control, show_value
 from ._figure import LiveFigure
 from ._state import AppState
@@ -256,18 +257,22 @@ class SpectrumView(View):
 
     def _summary_html(self, highlight, energy_note: str) -> str:
         table, setup = self.table, self.state.setup
+        reciprocal = self.state.session.lattice.reciprocal_vectors
+
+        def label(row) -> str:  # momenta in units, k = 2π·(1/8)
+            return html.escape(irrep_label_text(row.label, reciprocal))
+
         ground = table.ground_sector
         parts = [
             f"<b>E₀ = {ground.ground_energy:.6f}</b> in sector "
-            f"<b>{html.escape(ground.label)}</b>"
+            f"<b>{label(ground)}</b>"
             + ("" if setup.total_sz is None else f" (total Sz = {setup.total_sz:g})")
         ]
         if highlight is not None:
             row = table[highlight]
             lowest = "empty sector" if not len(row.energies) else f"{row.ground_energy:.6f}"
             parts.append(
-                f"selected sector <b>{html.escape(row.label)}</b> (dim {row.dim}): lowest "
-                f"energy {lowest}"
+                f"selected sector <b>{label(row)}</b> (dim {row.dim}): lowest energy {lowest}"
             )
         if self.energy is not None:
             parts.append(

@@ -334,8 +334,10 @@ class AppState(traitlets.HasTraits):
         fields = {f.name: getattr(setup, f.name) for f in dataclasses.fields(setup)}
         return self.update(source, **fields)
 
-    def parameters_changed(self) -> None:
-        """Tell the views that the session's parameters were replaced."""
+    def parameters_changed(self, path: str | None = None) -> None:
+        """Tell the views that the session's parameters were replaced (read from the file
+        ``path``, or ``None``: new values no file holds, e.g. trained ones)."""
+        self.parameters_path = path
         self._commit(parameters=self.parameters + 1)
 
     def set_variables(self, variables, source: str = "parameters") -> bool:
@@ -344,6 +346,7 @@ class AppState(traitlets.HasTraits):
         def apply():
             def prepare():
                 self.timed(self.session.set_variables, variables)
+                self.parameters_path = None  # values no file holds (e.g. trained ones)
                 return {"parameters": self.parameters + 1}
 
             self._transaction(prepare)
@@ -416,15 +419,24 @@ class AppState(traitlets.HasTraits):
         self.messages = {**self.messages, message.source: message}
 
     def clear_errors(self) -> None:
-        """Remove every error message (the model is valid again after a successful change)."""
+        """Remove every error message (the model is valid again after a successful change);
+        the errors leave the log too: what they reported is fixed."""
         kept = {s: m for s, m in self.messages.items() if m.level != "error"}
         if kept != self.messages:
+            self._resolve([m for m in self.messages.values() if m.level == "error"])
             self.messages = kept
 
     def clear_message(self, source: str) -> None:
-        """Remove the message of ``source`` (after a successful action)."""
+        """Remove the message of ``source`` (after a successful action); an error leaves
+        the log too."""
         if source in self.messages:
+            message = self.messages[source]
+            if message.level == "error":
+                self._resolve([message])
             self.messages = {s: m for s, m in self.messages.items() if s != source}
+
+    def _resolve(self, fixed: list[Message]) -> None:
+        self.log = [m for m in self.log if not any(m is f for f in fixed)]
 
     @contextlib.contextmanager
     def progress_steps(self, label: str, total: int) -> Iterator[Callable[[int], None]]:
@@ -571,6 +583,10 @@ class AppState(traitlets.HasTraits):
     def receptive_fields(self) -> np.ndarray:
         """``(N, N)`` bool receptive fields of the current AR model."""
         return self.memo("receptive_fields", self.session.receptive_fields)
+
+    def receptive_reach(self):
+        """``compute.ReceptiveReach`` of the current AR model: fields now and at any depth."""
+        return self.memo("receptive_reach", self.session.receptive_reach)
 
     def sample(self, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
         """``n`` exact samples and their log-probabilities, with a progress bar.

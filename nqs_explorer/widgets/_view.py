@@ -171,12 +171,13 @@ def set_options(control, options, value) -> None:
     """
     options = list(options)
     values = [o[1] if isinstance(o, tuple) else o for o in options]
-    if value not in values:
-        value = values[0] if values else None
     if [tuple(o) if isinstance(o, list) else o for o in control.options] != options:
         control.options = options
-    if control.value != value:
-        control.value = value
+    # by index: ipywidgets reads ``value = None`` as "nothing selected" (a blank dropdown)
+    # even when None is an option's value, e.g. "no character" or "no group"
+    index = values.index(value) if value in values else (0 if values else None)
+    if control.index != index:
+        control.index = index
 
 
 def set_if_changed(control, value, name: str = "value") -> None:

@@ -326,8 +326,8 @@ def test_explorer_in_jupyterlab(lab, screenshot_dir):
             # ipywidgets writes option labels with non-breaking spaces
             options = irrep.evaluate("el => Array.from(el.options, o => o.text)")
             options = [o.replace("\xa0", " ") for o in options]
-            assert "1: k=1/8 (dim 1)" in options, options
-            irrep.select_option(index=options.index("1: k=1/8 (dim 1)"))
+            assert "1: k = 2π·(1/8) (dim 1)" in options, options
+            irrep.select_option(index=options.index("1: k = 2π·(1/8) (dim 1)"))
             terms = page.locator(".nqx-terms")
             expect(terms).to_contain_text("0.707−0.707i")  # χ(t_1) = exp(-2πi/8)
             expect(terms).to_contain_text("−π/4")  # arg of a real ψ_θ times χ(t_1)

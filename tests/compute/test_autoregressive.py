@@ -205,3 +205,58 @@ def test_conditionals_columns_and_checkpoints_follow_the_local_state_order(tmp_p
         other.load_parameters(tmp_path / "old.msgpack")
     other.load_parameters(tmp_path / "old.msgpack", file_local_states=[-1, 1])
     np.testing.assert_allclose(other.conditionals(sigma), probs, rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("layers", [1, 3, 6])
+def test_structural_blind_spot_of_3x3_kernels(layers):
+    session = Session(
+        SQUARE4.replace(hyperparameters={"layers": layers, "features": 2, "kernel_size": (3, 3)})
+    )
+    reach = session.receptive_reach()
+    np.testing.assert_array_equal(reach.field, session.receptive_fields())
+    # site 5 = (1, 1) reads row 0 only up to column 2: site 3 = (0, 3) at no depth
+    assert np.flatnonzero(reach.never_seen[5]).tolist() == [3]
+    assert not reach.field[5, 3]
+    assert not reach.reachable[5, 3]
+    # the fixed point, grown from the geometric one-layer cone with an independent loop
+    first = conv_cone(4, 4, (3, 3), exclusive=True)
+    step = conv_cone(4, 4, (3, 3), exclusive=False) | np.eye(16, dtype=bool)
+    closure = first
+    for _ in range(16):
+        closure = (step.astype(int) @ closure.astype(int)) > 0
+    np.testing.assert_array_equal(reach.reachable, closure)
+    np.testing.assert_array_equal(reach.never_seen, np.tril(~closure, k=-1))
+    np.testing.assert_array_equal(reach.not_yet, closure & ~reach.field)
+    assert reach.layers == layers
+    # one layer: site 15 = (3, 3) misses (1, 1) = 5, which a third layer brings in
+    if layers == 1:
+        assert reach.not_yet[15, 5]
+        assert not reach.never_seen[15, 5]
+    assert reach.saturation_depth[15] == 3
+    assert reach.saturation_depth[5] == 1
+
+
+def test_dense_arnn_has_no_blind_spot():
+    session = Session(
+        SQUARE4.replace(architecture="FastARNNDense", hyperparameters={"layers": 2, "features": 2})
+    )
+    reach = session.receptive_reach()
+    np.testing.assert_array_equal(reach.reachable, np.tril(np.ones((16, 16), bool), k=-1))
+    assert not reach.never_seen.any()
+    assert not reach.not_yet.any()
+
+
+def test_grow_receptive_fields_checks_its_input():
+    from nqs_explorer.compute import grow_receptive_fields
+
+    chain = np.eye(4, k=-1, dtype=bool)
+    np.testing.assert_array_equal(grow_receptive_fields(chain, 9), np.tril(np.ones((4, 4)), -1))
+    with pytest.raises(ValueError, match="depth must be an integer >= 1"):
+        grow_receptive_fields(chain, 0)
+    with pytest.raises(ValueError, match="square"):
+        grow_receptive_fields(np.ones((2, 3), bool), 1)
+
+
+def test_receptive_reach_needs_an_autoregressive_model():
+    with pytest.raises(ValueError, match="receptive reach needs an autoregressive model"):
+        Session(SQUARE4.replace(architecture="RBM", hyperparameters={})).receptive_reach()

@@ -130,3 +130,49 @@ def test_symmetry_check_of_plain_models_is_clearly_nonzero(case):
     assert check.per_element[0] == 0.0  # the identity
     assert check.max_error > 0.1
     assert check.n_configurations == 4
+
+
+def test_large_group_terms_are_grouped_per_configuration_or_class():
+    from nqs_explorer.compute import (
+        MAX_DRAWN_TERMS,
+        orbit_by_class,
+        orbit_by_configuration,
+        readable_orbit,
+    )
+
+    session = Session(Setup(lattice="Square", extent=(4, 4), group="space", symmetrize=True))
+    group = session.group
+    assert len(group) == 128
+    neel = np.array([1.0, -1.0, 1.0, -1.0, -1.0, 1.0, -1.0, 1.0] * 2)
+    orbit = session.orbit(neel)
+    drawn, note = readable_orbit(orbit, group)
+    # two distinct images (σ and its shift), 64 elements each: one arrow per coset
+    assert drawn.element_names == ("Id ×64", "Translation(0,1) ×64")
+    np.testing.assert_array_equal(drawn.configs, orbit.unique_configs)
+    np.testing.assert_array_equal(drawn.stabilizer, [0])
+    coset = np.all(orbit.configs == orbit.unique_configs[1], axis=1)
+    assert drawn.terms[1] == pytest.approx(np.sum(orbit.terms[coset]), rel=1e-12)
+    assert np.sum(drawn.terms) == pytest.approx(orbit.total, rel=1e-12, abs=1e-14)
+    assert (
+        note
+        == "128 terms summed per distinct configuration: 2 coset(s) g·Stab(σ) of 64 elements each"
+    )
+    # a generic σ has more images than MAX_DRAWN_TERMS: one arrow per class
+    generic = session.orbit(session.random_configurations(1, seed=3)[0])
+    assert generic.orbit_size > MAX_DRAWN_TERMS
+    drawn, note = readable_orbit(generic, group)
+    assert len(drawn.terms) == len(group.class_sizes) == 20
+    assert note.startswith("128 terms summed per conjugacy class (20 classes)")
+    for c in range(20):
+        members = group.class_index == c
+        assert drawn.terms[c] == pytest.approx(np.sum(generic.terms[members]), rel=1e-12)
+    assert drawn.stabilizer.size == 0
+    np.testing.assert_allclose(
+        orbit_by_class(generic, group).terms.sum(), orbit_by_configuration(generic).terms.sum()
+    )
+    # a small group is drawn as it is
+    small = Session(Setup(lattice="Chain", extent=(6,), symmetrize=True))
+    as_is = small.orbit(neel[:6])
+    drawn, note = readable_orbit(as_is, small.group)
+    assert drawn is as_is
+    assert note == ""

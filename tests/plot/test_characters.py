@@ -135,3 +135,22 @@ def test_layout_without_drawing_is_the_layout_of_a_new_figure(n_columns, rng):
     size, rect = character_table_layout(table, labels, columns, max_columns=100)
     assert size == pytest.approx(tuple(fig.get_size_inches()))
     assert rect == pytest.approx(tuple(fig.axes[0].get_position(original=True).bounds))
+
+
+def test_a_big_table_stays_legible_and_hover_names_the_cell():
+    from nqs_explorer.plot._characters import character_text
+
+    group = graph.Square(4).space_group()  # 128 elements
+    table = group.character_table()
+    rows = list(group.irrep_labels)
+    cols = list(group.element_names)
+    fig = draw_character_table(table, rows, cols, max_columns=32)
+    ax = fig.axes[0]
+    assert len(ax.get_xticklabels()) == 32  # one label per 4 columns
+    assert "one label per 4 columns" in ax.get_title()
+    assert ax.format_coord(5.2, 1.9) == f"{rows[2]} · {cols[5]}: χ = {character_text(table[2, 5])}"
+    assert ax.format_coord(-3.0, 0.0) == ""
+    many = np.ones((90, 3))
+    fig = draw_character_table(many, [f"r{k}" for k in range(90)], ["a", "b", "c"])
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == [f"r{k}" for k in range(0, 90, 3)]

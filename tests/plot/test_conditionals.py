@@ -145,3 +145,37 @@ def test_update_conditionals_in_place_draws_what_a_fresh_drawing_draws(rng):
         assert len([c for c in ax.collections if c.get_gid() == "sites"]) == 1
     with pytest.raises(ValueError, match="no colour bar"):
         update_conditionals(ax, lattice, probs, 0, local_state_index=1)
+
+
+def test_never_seen_sites_are_crossed_and_more_layers_dashed(rng):
+    lattice = make_lattice("Square-obc")
+    n = lattice.n_nodes
+    probs = _conditionals(rng, n)
+    fig = draw_conditionals(
+        lattice, probs, 5, receptive_field=[0, 1, 2, 4], never_seen=[3], not_yet=[]
+    )
+    np.testing.assert_allclose(one(fig, "never-seen").get_offsets(), lattice.positions[[3]])
+    assert not [c for c in fig.axes[0].collections if c.get_gid() == "not-yet-seen"]
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == [
+        "current site 5",
+        "receptive field",
+        "not yet sampled",
+        "never seen (any depth)",
+    ]
+    # in place: the crosses and dashed rings follow the new site, nothing accumulates
+    ax = fig.axes[0]
+    update_conditionals(
+        ax, lattice, probs, 15, receptive_field=[10, 11, 14], not_yet=[5, 6], never_seen=[]
+    )
+    assert not [c for c in ax.collections if c.get_gid() == "never-seen"]
+    np.testing.assert_allclose(one(fig, "not-yet-seen").get_offsets(), lattice.positions[[5, 6]])
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [
+        "current site 15",
+        "receptive field",
+        "not yet sampled",
+        "seen with more layers",
+    ]
+    with pytest.raises(ValueError, match="never_seen has site indices outside"):
+        draw_conditionals(lattice, probs, 5, never_seen=[99])

@@ -51,7 +51,7 @@ def test_gallery_panels_show_every_element_with_its_term(rng):
         head, detail = ax.get_title().split("\n")
         assert head.startswith(names[k])
         assert head.endswith("∈ Stab") == (k in set(group.stabilizer(sigma)))
-        assert detail == f"|t| = {abs(terms[k]):.3g}, arg t = {format_phase(np.angle(terms[k]))}"
+        assert detail == f"|term| = {abs(terms[k]):.3g}, arg = {format_phase(np.angle(terms[k]))}"
         np.testing.assert_array_equal(
             one(ax, "sites").get_facecolors()[:, 0] > 0.5, configs[k] > 0
         )  # vermillion (up) has a large red channel, blue (down) a small one
@@ -61,7 +61,7 @@ def test_gallery_panels_show_every_element_with_its_term(rng):
     np.testing.assert_allclose(one(terms_ax, "sum").xy, (terms.sum().real, terms.sum().imag))
     assert len(fig.axes) == 16 + 1  # the panels and the complex plane
     assert len(terms_ax.child_axes) == 1  # the phase colour bar
-    assert fig.get_suptitle().startswith("orbit of σ: 16 elements")
+    assert fig.get_suptitle().startswith("orbit of σ: 16 distinct configurations")
 
 
 def test_gallery_without_terms_and_with_a_panel_limit(rng):

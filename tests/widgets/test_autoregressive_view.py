@@ -121,3 +121,22 @@ def test_slider_steps_blit_the_same_pixels_as_a_full_render(ar_state):
     view.state_choice.value = 1  # another local state: a new colour bar, a full render
     assert live.draws == draws + 1
     assert "p(σ_i = −1 | σ_<i)" in live.figure.axes[0].get_title()
+
+
+def test_never_seen_sites_are_marked_apart_from_the_field(ar_state):
+    view = AutoregressiveView(ar_state)
+    positions = ar_state.session.lattice.positions
+    # Square 3x3, 3x3 kernels: site 3 = (1, 0) reads row 0 up to column 1 at every depth
+    view.site.value = 3
+    ax = view.conditionals_figure.figure.axes[0]
+    np.testing.assert_allclose(find_artist(ax, "never-seen").get_offsets(), positions[[2]])
+    np.testing.assert_allclose(find_artist(ax, "receptive-field").get_offsets(), positions[[0, 1]])
+    details = text_of(view.details.value)
+    assert "never seen, at any depth: 2 (the masked kernels' blind spot)" in details
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "never seen (any depth)" in legend
+    # site 4 = (1, 1) sees every earlier site: no cross left behind
+    view.site.value = 4
+    with pytest.raises(LookupError):
+        find_artist(ax, "never-seen")
+    assert "never seen" not in text_of(view.details.value)

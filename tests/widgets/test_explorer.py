@@ -192,6 +192,12 @@ def test_messages_go_next_to_the_control_and_into_the_log(app):
     assert "[lattice] extent: every extent must be >= 1" in text_of(app.log.html.value)
     assert app.model.message.value == ""
     app.lattice.extents[0].value = 3
+    assert app.lattice.extents[0].value == 3  # the control kept the last valid extent
+    app.lattice.extents[0].value = 4
+    # fixed by that valid change: the error leaves the control and the log
+    assert app.lattice.message.value == ""
+    assert "extent" not in text_of(app.log.html.value)
+    assert not [m for m in app.state.log if m.level == "error"]
 
 
 def _live_widgets() -> int:

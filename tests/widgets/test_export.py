@@ -114,7 +114,7 @@ def test_parameters_round_trip_and_code_loads_them(state, tmp_path):
     saved = state.session.variables
     panel.save_params.click()
     assert (tmp_path / "params.msgpack").exists()
-    assert state.messages == {}
+    assert [m.level for m in state.messages.values()] == ["info"]  # where it saved, no error
     state.update("model", seed=9)  # new parameters of the same shapes
     panel.load_params.click()
     np.testing.assert_array_equal(
@@ -259,3 +259,30 @@ def test_uploads_leave_no_temporary_folder(state, tmp_path, monkeypatch):
     assert list(scratch.iterdir()) == []
     # the exported code names the uploaded file, not the removed folder
     assert "load_params('p.msgpack'" in panel.code.value
+
+
+def test_save_says_where_and_the_script_loads_the_saved_parameters(state, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    panel = ExportPanel(state)
+    state.update("model", seed=3)
+    panel.params_path.value = "trained.msgpack"  # relative: saved in the working directory
+    panel.save_params.click()
+    target = (tmp_path / "trained.msgpack").resolve()
+    assert target.exists()
+    assert f"parameters saved to {target}" in text_of(panel.message.value)
+    assert state.messages["export"].level == "info"
+    # the script names the absolute path, so it runs from anywhere
+    assert f"nqx.models.load_params({str(target)!r}" in panel.code.value
+    saved = state.session.variables
+    monkeypatch.chdir("/")
+    namespace = run_code(panel.code.value)
+    np.testing.assert_array_equal(
+        namespace["variables"]["params"]["Dense"]["kernel"], saved["params"]["Dense"]["kernel"]
+    )
+    assert_same_model(panel.code.value, state)
+    # new parameters that no file holds: the script no longer claims to load them
+    state.set_variables(state.session.variables)
+    assert "load_params" not in panel.code.value
+    panel.setup_path.value = str(tmp_path / "setup.json")
+    panel.save_setup.click()
+    assert f"setup saved to {tmp_path / 'setup.json'}" in text_of(panel.message.value)

@@ -5,7 +5,7 @@ import pytest
 
 from nqs_explorer import compute, plot
 from nqs_explorer.plot import find_artist, sites_of
-from nqs_explorer.widgets import OrbitView
+from nqs_explorer.widgets import AppState, OrbitView
 from nqs_explorer.widgets._figure import HAS_IPYMPL
 
 from ._support import click_site, site_states, table_rows, text_of
@@ -69,19 +69,34 @@ def test_forced_zero_is_announced(state):
     assert orbit.forced_zero
     assert len(orbit.stabilizer) == 9
     assert orbit.orbit_size == 1
-    assert "forces ψ(σ) = 0" in text_of(view.summary.value)
+    summary = text_of(view.summary.value)
+    # the selection rule is the message: it comes first, before the stabilizer's elements
+    assert summary.startswith("Σ_{h ∈ Stab(σ)} χ_h = 0: this character forces ψ(σ) = 0")
+    # nine stabilizer elements: the size, four names, the rest behind "show all"
+    names = orbit.element_names
+    shown = ", ".join(names[:4])
+    assert f"stabilizer (9): {shown}, … show all 9 {', '.join(names)}" in summary
+    assert view.summary.value.count("<details") == 1
     state.set_character(0)
     assert "forces" not in text_of(view.summary.value)
+    assert text_of(view.summary.value).startswith("σ =")
 
 
 def test_gallery_updates_in_place_like_a_fresh_drawing(space_state):
     view = OrbitView(space_state)
     figure = view.gallery_figure.figure
-    axes_before = list(figure.axes)
+    group = space_state.session.group
+
+    def drawn():  # |G| = 72: the view draws the terms grouped (per configuration or class)
+        orbit, note = compute.readable_orbit(space_state.orbit(), group)
+        return orbit, (len(orbit.terms), note.split(":")[0])
+
     for action in (lambda: space_state.flip_site(3), lambda: space_state.set_character(2)):
+        axes_before, (_, layout_before) = list(figure.axes), drawn()
         action()
-        assert list(figure.axes) == axes_before  # updated, not rebuilt
-        orbit = space_state.orbit()
+        orbit, layout = drawn()
+        if layout == layout_before:
+            assert list(figure.axes) == axes_before  # updated, not rebuilt
         fresh = plot.draw_orbit_gallery(
             space_state.session.lattice,
             orbit.configs,
@@ -89,7 +104,7 @@ def test_gallery_updates_in_place_like_a_fresh_drawing(space_state):
             list(orbit.element_names),
             stabilizer=orbit.stabilizer,
             local_states=space_state.local_states,
-            max_panels=8,
+            max_panels=min(len(orbit.terms), 8),
         )
         assert figure._suptitle.get_text() == fresh._suptitle.get_text()
         for mine, theirs in zip(figure.axes[:8], fresh.axes[:8]):
@@ -195,3 +210,32 @@ def test_an_identically_zero_sector_is_shown_in_the_orbit_view_and_the_checks():
     assert "nqx-pass" not in panel.table.value.split("AR normalization")[0]
     state.set_character(0)
     assert "up to rounding" not in text_of(view.summary.value)
+
+
+def test_a_large_group_draws_distinct_configurations_with_multiplicity():
+    state = AppState(compute.Setup(lattice="Square", extent=(4, 4), group="space", symmetrize=True))
+    view = OrbitView(state)
+    state.set_configuration(np.array([1.0, -1.0, 1.0, -1.0, -1.0, 1.0, -1.0, 1.0] * 2))
+    fig = view.gallery_figure.figure
+    panels = [ax for ax in fig.axes if ax.get_gid() != "terms" and ax.title.get_text()]
+    assert len(panels) == 2  # not eight copies of σ
+    titles = [ax.title.get_text().split("\n")[0] for ax in panels]
+    assert titles == ["Id ×64  ∈ Stab", "Translation(0,1) ×64"]
+    assert fig.get_suptitle() == "orbit of σ: 2 distinct configurations"
+    assert len(find_artist(fig, "terms").collections) >= 1
+    summary = text_of(view.summary.value)
+    assert "drawn: 128 terms summed per distinct configuration: 2 coset(s)" in summary
+    # a generic σ: one arrow per conjugacy class, and the note says so
+    view.random.click()
+    assert "summed per conjugacy class (20 classes)" in text_of(view.summary.value)
+    terms_ax = find_artist(fig, "terms")
+    assert len(find_artist(terms_ax, "term-arrows").get_offsets()) == 20
+
+
+def test_dense_lattices_hide_site_numbers():
+    small = OrbitView(AppState(compute.Setup(lattice="Square", extent=(3, 3))))
+    ax = small.configuration_figure.figure.axes[0]
+    assert [t for t in ax.texts if (t.get_gid() or "").startswith("site-label")]
+    dense = OrbitView(AppState(compute.Setup(lattice="Square", extent=(9, 9))))
+    ax = dense.configuration_figure.figure.axes[0]
+    assert not [t for t in ax.texts if (t.get_gid() or "").startswith("site-label")]

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from nqs_explorer import compute
 from nqs_explorer.plot import find_artist, sites_of
 from nqs_explorer.widgets import CharacterPicker, GroupPicker, LatticePicker
 
@@ -106,11 +107,13 @@ def test_character_picker_table_and_heatmap(state):
     picker = CharacterPicker(state)
     group = state.session.group
     labels = [label for label, _ in picker.irrep.options]
-    assert labels[0] == "all ones (no character)"
-    assert labels[1:] == [f"{k}: {lab} (dim 1)" for k, lab in enumerate(group.irrep_labels)]
+    assert labels[0] == "no character (all ones)"
+    kappa = [lab[3:-1].replace(",", ", ").replace("-", "−") for lab in group.irrep_labels]
+    assert labels[1:] == [f"{k}: k = 2π·({kap}) (dim 1)" for k, kap in enumerate(kappa)]
+    assert labels[2] == "1: k = 2π·(0, 1/3) (dim 1)"
     rows = table_rows(picker.table.value, "nqx-irrep")
     assert len(rows) == 9
-    assert rows[0][:3] == ["0", "k=(0,0)", "1"]
+    assert rows[0][:3] == ["0", "k = 2π·(0, 0)", "1"]
     assert rows[0][3:] == ["1"] * 9
     circles = find_artist(picker.figure.figure.axes[0], "characters")
     assert len(circles.get_offsets()) == 9 * 9  # one circle per (irrep, class) cell
@@ -124,6 +127,9 @@ def test_choosing_a_character_sets_character_id(state):
     np.testing.assert_allclose(state.session.characters, state.session.group.character_table()[3])
     picker.irrep.value = None
     assert state.setup.character_id is None
+    # never blank: "no character" is selected by name, not left as "nothing selected"
+    assert picker.irrep.index == 0
+    assert picker.irrep.label == "no character (all ones)"
 
 
 def table_rows_html_of(picker, k: int) -> str:
@@ -187,3 +193,27 @@ def test_point_group_needs_a_point_or_space_group(state):
     picker.point_group.value = "D2"
     picker.kind.value = "translation"
     assert state.setup.point_group is None
+
+
+def test_momenta_carry_their_units(state):
+    picker = CharacterPicker(state)
+    state.update("lattice", lattice="Chain", extent=(8,))
+    labels = [label for label, _ in picker.irrep.options]
+    assert "1: k = 2π·(1/8) (dim 1)" in labels
+    assert "7: k = 2π·(−1/8) (dim 1)" in labels
+    heatmap_rows = [t.get_text() for t in picker.figure.figure.axes[0].get_yticklabels()]
+    assert "k = 2π·(1/8)" in heatmap_rows
+    # a non-orthogonal lattice: in units of its reciprocal vectors
+    state.update("lattice", lattice="Triangular", extent=(3, 3))
+    labels = [label for label, _ in picker.irrep.options]
+    assert "1: k = 1/3·b₂ (dim 1)" in labels
+    assert picker.irrep.label == "no character (all ones)"
+
+
+def test_no_lattice_kind_warns_at_its_default_size(state):
+    lattice = LatticePicker(state)
+    for kind in compute.LATTICES:
+        lattice.kind.value = kind
+        assert state.setup.lattice == kind
+        assert state.messages.get("lattice") is None, state.messages.get("lattice")
+        assert not [m for m in state.log if m.level == "warning"], kind

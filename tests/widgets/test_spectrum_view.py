@@ -30,8 +30,8 @@ def test_shows_ground_energy_sectors_and_model_energy():
     assert view.table.labels == session.group.irrep_labels
     summary = text_of(view.summary.value)
     # periodic Heisenberg chain of 6 sites (Pauli units, Marshall basis: k = 0)
-    assert "E₀ = -11.211103 in sector k=0" in summary
-    assert f"selected sector {session.group.irrep_labels[3]}" in summary
+    assert "E₀ = -11.211103 in sector k = 2π·(0)" in summary
+    assert "selected sector k = 2π·(1/2)" in summary
     (band,) = _gid(view, "highlight-band")
     assert band.get_x() == pytest.approx(2.5)  # the column of character 3
     (line,) = _gid(view, "model-energy")

@@ -168,6 +168,7 @@ class ExplorerMachine(RuleBasedStateMachine):
     def click(self, data):
         site = data.draw(st.integers(0, self.state.n_sites - 1))
         before = self.state.configuration.copy()
+        self.app.views.selected_index = 0  # a user clicks the orbit view they see (drawn)
         click_site(self.app.orbit.configuration_figure, site)
         assert self.state.configuration[site] == -before[site]
 
