@@ -73,6 +73,48 @@ def character_table_html(group, selected: int | None) -> str:
     return scroll_box(table, "nqx-character-box", TABLE_MAX_HEIGHT_PX)
 
 
+#: Widest character table (in conjugacy classes) shown open in the narrow controls column;
+#: a wider one is folded under its chosen row (see `character_column_html`).
+COLUMN_TABLE_CLASSES = 4
+
+
+def character_row_html(group, selected: int | None) -> str:
+    """The characters of irrep ``selected`` by class, one line per class (fits a narrow
+    column at any group size); ``None``: the all-ones choice."""
+    if group is None:
+        return ""
+    if selected is None:
+        return "<i>No character: every χ(g) = 1 (the symmetric sum).</i>"
+    values = np.asarray(group.character_table_by_class())[selected]
+    rows = "".join(
+        f'<tr class="nqx-class-character"><td>{html.escape(name)}</td><td>{int(size)}</td>'
+        f"<td>{character_value_text(z)}</td></tr>"
+        for name, size, z in zip(group.class_names, group.class_sizes, values)
+    )
+    return (
+        f"<b>χ of {html.escape(group.irrep_labels[selected])}</b> "
+        f"(dim {int(group.irrep_dims[selected])}) by class"
+        '<table class="nqx-character-row" cellpadding="2" '
+        'style="font-size:85%;border-collapse:collapse">'
+        f"<tr><th>class</th><th>size</th><th>χ</th></tr>{rows}</table>"
+    )
+
+
+def character_column_html(group, selected: int | None) -> str:
+    """The character table for the explorer's controls column: the whole table when it is
+    narrow (at most `COLUMN_TABLE_CLASSES` classes), else the chosen irrep's characters
+    with the whole table folded in a ``<details>`` (it would not fit the column)."""
+    full = character_table_html(group, selected)
+    if group is None or len(group.class_sizes) <= COLUMN_TABLE_CLASSES:
+        return full
+    n_irreps, n_classes = len(group.irrep_labels), len(group.class_sizes)
+    return (
+        f"{character_row_html(group, selected)}"
+        f'<details class="nqx-character-details"><summary>whole table ({n_irreps} irreps × '
+        f"{n_classes} classes)</summary>{full}</details>"
+    )
+
+
 def group_summary_html(group) -> str:
     """Name, order, generators and conjugacy classes of ``group`` as HTML."""
     if group is None:

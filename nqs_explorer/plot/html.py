@@ -10,6 +10,8 @@ Example:
 
 from ._html_tables import SCROLL_BOX_STYLE as SCROLL_BOX_STYLE
 from ._html_tables import angle_text as angle_text
+from ._html_tables import character_column_html as character_column_html
+from ._html_tables import character_row_html as character_row_html
 from ._html_tables import character_table_html as character_table_html
 from ._html_tables import character_value_text as character_value_text
 from ._html_tables import check_results_html as check_results_html
@@ -28,6 +30,8 @@ from ._html_tables import terms_table_html as terms_table_html
 __all__ = [
     "SCROLL_BOX_STYLE",
     "angle_text",
+    "character_column_html",
+    "character_row_html",
     "character_table_html",
     "character_value_text",
     "check_results_html",

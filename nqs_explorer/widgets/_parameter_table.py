@@ -39,8 +39,11 @@ class ParameterTable(View):
     def __init__(self, state: AppState | None = None):
         super().__init__(state)
         self.table = widgets.HTML()
-        self.leaf = widgets.Select(description="leaf", layout=widgets.Layout(width="420px"))
-        self.figure = LiveFigure(figsize=(8.0, 3.0))
+        self.leaf = widgets.Select(
+            description="leaf", layout=widgets.Layout(width="420px", max_width="100%")
+        )
+        # not clickable: scaled down to the view's width in a narrow window
+        self.figure = LiveFigure(figsize=(8.0, 3.0), fluid=True)
         self.on_value(self.leaf, lambda _path: self._draw(), "Select parameter")
         self.redraw_on(["setup", "parameters"])
         self.root = widgets.VBox([self.table, self.leaf, self.message, self.figure.widget])
