@@ -36,6 +36,9 @@ from ._hamiltonian import coupling_declarations as coupling_declarations
 from ._hamiltonian import resolve_couplings as resolve_couplings
 from ._kernels import cache_size as cache_size
 from ._kernels import compile_count as compile_count
+from ._modules import ModuleRow as ModuleRow
+from ._modules import autoregressive_mask as autoregressive_mask
+from ._modules import module_rows as module_rows
 from ._registry import ACTIVATIONS as ACTIVATIONS
 from ._registry import ARCHITECTURES as ARCHITECTURES
 from ._registry import ArchitectureSpec as ArchitectureSpec
@@ -102,6 +105,7 @@ __all__ = [
     "ExactState",
     "Hyperparameter",
     "ModelEnergy",
+    "ModuleRow",
     "OrbitResult",
     "ParameterRow",
     "ParameterSummary",
@@ -113,6 +117,7 @@ __all__ = [
     "Timing",
     "TrainSettings",
     "Trainer",
+    "autoregressive_mask",
     "build_hamiltonian",
     "cache_size",
     "carried_over",
@@ -122,6 +127,7 @@ __all__ = [
     "coupling_declarations",
     "current_values",
     "declarations",
+    "module_rows",
     "orbit_strategy",
     "resolve_couplings",
     "run_checks",

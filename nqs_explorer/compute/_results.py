@@ -132,6 +132,7 @@ class ParameterRow:
         min: smallest entry (of ``|x|`` for complex leaves).
         max: largest entry (of ``|x|`` for complex leaves).
         finite: whether every entry is finite.
+        nonfinite: number of NaN or ±inf entries.
     """
 
     path: str
@@ -145,6 +146,7 @@ class ParameterRow:
     min: float
     max: float
     finite: bool
+    nonfinite: int = 0
 
 
 @dataclasses.dataclass(frozen=True)

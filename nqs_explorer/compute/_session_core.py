@@ -10,6 +10,7 @@ import jax
 import numpy as np
 
 from . import _build, _kernels
+from ._modules import module_rows
 from ._params import module_classes, summarize
 from ._results import ParameterSummary, Timing
 from ._setup import Setup
@@ -315,6 +316,16 @@ class SessionBase:
                 state.model, key_model, state.variables, state.hilbert.size
             )
         return summarize(state.variables, state.memo["modules"])
+
+    def module_rows(self) -> tuple:
+        """`compute.module_rows` of the model: per module, shapes, parameters, FLOPs per
+        configuration (memoised until the model or its parameters change)."""
+        state = self._state
+        if "module_rows" not in state.memo:
+            state.memo["module_rows"] = module_rows(
+                state.model, state.variables, state.hilbert.size
+            )
+        return state.memo["module_rows"]
 
     @staticmethod
     def device_info() -> dict:

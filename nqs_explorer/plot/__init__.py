@@ -29,6 +29,7 @@ from ._gallery import draw_samples as draw_samples
 from ._gallery import samples_gallery_size as samples_gallery_size
 from ._lattice import draw_lattice as draw_lattice
 from ._levels import draw_level_diagram as draw_level_diagram
+from ._module_tree import draw_kernel_panels as draw_kernel_panels
 from ._orbit import draw_orbit_gallery as draw_orbit_gallery
 from ._orbit import orbit_gallery_size as orbit_gallery_size
 from ._orbit_handle import OrbitGalleryHandle as OrbitGalleryHandle
@@ -47,6 +48,7 @@ __all__ = [
     "draw_character_table",
     "draw_conditionals",
     "draw_configuration",
+    "draw_kernel_panels",
     "draw_lattice",
     "draw_level_diagram",
     "draw_orbit_gallery",

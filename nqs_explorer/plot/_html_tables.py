@@ -283,7 +283,9 @@ def terms_table_html(orbit) -> str:
     return scroll_box(table, "nqx-terms-box", TERMS_BOX_MAX_HEIGHT_PX)
 
 
-PARAMETER_COLUMNS = ("path", "module", "shape", "dtype", "count", "bytes", "mean", "std")
+PARAMETER_COLUMNS = (
+    "path", "module", "shape", "dtype", "count", "bytes", "mean", "std", "min", "max",
+)  # fmt: skip
 
 
 def format_number(x) -> str:
@@ -307,6 +309,8 @@ def row_cells(row) -> tuple[str, ...]:
         f"{row.bytes:,}",
         format_number(row.mean),
         format_number(row.std),
+        format_number(row.min),
+        format_number(row.max),
     )
 
 
@@ -318,12 +322,15 @@ def parameter_table_html(summary, selected: str | None) -> str:
         style = ' style="background:#fff1c1"' if row.path == selected else ""
         cells = [f"<td>{html.escape(c)}</td>" for c in row_cells(row)]
         if not row.finite:
-            cells.append('<td><b style="color:#c62828">non-finite!</b></td>')
+            cells.append(
+                f'<td><b style="color:#c62828">non-finite! {row.nonfinite} NaN/inf</b></td>'
+            )
         body.append(f'<tr class="nqx-leaf"{style}>{"".join(cells)}</tr>')
     total = (
         f'<tr class="nqx-total" style="font-weight:600;border-top:1px solid #999">'
         f"<td>total ({len(summary.rows)} leaves)</td><td></td><td></td><td></td>"
-        f"<td>{summary.total_count:,}</td><td>{summary.total_bytes:,}</td><td></td><td></td></tr>"
+        f"<td>{summary.total_count:,}</td><td>{summary.total_bytes:,}</td>"
+        "<td></td><td></td><td></td><td></td></tr>"
     )
     return (
         '<table class="nqx-parameters" cellpadding="3" style="font-size:88%;font-family:monospace;'

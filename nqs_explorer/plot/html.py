@@ -26,6 +26,7 @@ from ._html_tables import row_cells as row_cells
 from ._html_tables import scroll_box as scroll_box
 from ._html_tables import sigma_text as sigma_text
 from ._html_tables import terms_table_html as terms_table_html
+from ._module_tree import module_tree_html as module_tree_html
 
 __all__ = [
     "SCROLL_BOX_STYLE",
@@ -39,6 +40,7 @@ __all__ = [
     "device_text",
     "format_number",
     "group_summary_html",
+    "module_tree_html",
     "orbit_summary_html",
     "parameter_table_html",
     "real_text",
