@@ -34,6 +34,9 @@ from ._hamiltonian import build_hamiltonian as build_hamiltonian
 from ._hamiltonian import check_total_sz as check_total_sz
 from ._hamiltonian import coupling_declarations as coupling_declarations
 from ._hamiltonian import resolve_couplings as resolve_couplings
+from ._histogram import HISTOGRAM_MAX_SITES as HISTOGRAM_MAX_SITES
+from ._histogram import SampleHistogram as SampleHistogram
+from ._histogram import sample_histogram as sample_histogram
 from ._kernels import cache_size as cache_size
 from ._kernels import compile_count as compile_count
 from ._modules import ModuleRow as ModuleRow
@@ -87,6 +90,7 @@ __all__ = [
     "FULL_SUM_MAX_SITES",
     "GROUPS",
     "HAMILTONIANS",
+    "HISTOGRAM_MAX_SITES",
     "HISTORY_KEYS",
     "KERNEL_MODULES",
     "LATTICES",
@@ -109,6 +113,7 @@ __all__ = [
     "OrbitResult",
     "ParameterRow",
     "ParameterSummary",
+    "SampleHistogram",
     "SectorSpace",
     "Session",
     "Setup",
@@ -131,5 +136,6 @@ __all__ = [
     "orbit_strategy",
     "resolve_couplings",
     "run_checks",
+    "sample_histogram",
     "spectrum_cache_size",
 ]

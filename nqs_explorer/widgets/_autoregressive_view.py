@@ -7,7 +7,7 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from .. import plot
+from .. import compute, plot
 from ._figure import LiveFigure
 from ._state import AppState
 from ._view import View, set_if_changed, set_options
@@ -52,7 +52,8 @@ class AutoregressiveView(View):
         state_choice: ``Dropdown`` of the local state whose probability is mapped.
         conditionals_figure: :class:`LiveFigure` of the conditional map and receptive field.
         n_samples, sample_seed, draw: sampling controls; samples go to
-            :attr:`samples_figure`.
+            :attr:`samples_figure` and, for N <= 12, their frequencies against the exact
+            probabilities to :attr:`histogram_figure`.
         normalize: ``Button`` computing Σ_σ |ψ(σ)|^p exactly (small N); result in
             :attr:`normalization`.
     """
@@ -76,6 +77,8 @@ class AutoregressiveView(View):
         self.draw = widgets.Button(description="draw samples", icon="random")
         self.samples_figure = LiveFigure(figsize=(6.0, 3.0))
         self.samples_info = widgets.HTML()
+        # small N: the samples' frequencies against the exact distribution (fluid: no clicks)
+        self.histogram_figure = LiveFigure(figsize=(6.0, 2.6), fluid=True)
         self.normalize = widgets.Button(description="exact normalization")
         self.normalization = widgets.HTML()
         self.on_value(self.site, lambda _v: self._draw_conditionals(), "Step sampling order")
@@ -91,6 +94,7 @@ class AutoregressiveView(View):
                 widgets.HBox([self.n_samples, self.sample_seed, self.draw]),
                 self.samples_info,
                 self.samples_figure.widget,
+                self.histogram_figure.widget,
                 widgets.HBox([self.normalize, self.normalization]),
             ]
         )
@@ -132,6 +136,8 @@ class AutoregressiveView(View):
             self._lattice_key = key
             self.samples_figure.figure.clear()
             self.samples_figure.redraw()
+            self.histogram_figure.figure.clear()
+            self.histogram_figure.redraw()
             self.samples_info.value = ""
         self.normalization.value = ""
         self._draw_conditionals()
@@ -193,7 +199,20 @@ class AutoregressiveView(View):
             f"{len(samples)} samples drawn by fast autoregressive sampling: mean log p = "
             f"{np.mean(log_probs):.4f}, fraction of σ = {up:+g}: {mean_up:.3f}"
         )
+        self._draw_histogram(samples)
         set_if_changed(self.sample_seed, int(self.sample_seed.value) + 1)
+
+    def _draw_histogram(self, samples) -> None:
+        """Frequencies against the exact |ψ|^p (N <= `compute.HISTOGRAM_MAX_SITES`)."""
+        figure = self.histogram_figure
+        figure.figure.clear()
+        if self.state.n_sites <= compute.HISTOGRAM_MAX_SITES:
+            exact = self.state.exact_state()
+            histogram = compute.sample_histogram(samples, exact.states, exact.probabilities)
+            plot.draw_sample_histogram(
+                histogram, ax=figure.figure.add_subplot(), local_states=self.state.local_states
+            )
+        figure.redraw()
 
     def _normalize(self) -> None:
         exact = self.state.exact_state()
