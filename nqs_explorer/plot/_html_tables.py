@@ -283,8 +283,10 @@ def terms_table_html(orbit) -> str:
     return scroll_box(table, "nqx-terms-box", TERMS_BOX_MAX_HEIGHT_PX)
 
 
+#: Columns of the leaf table (the owning module is in the module tree beside it, see
+#: `module_tree_html`; ``ParameterRow.module`` keeps it).
 PARAMETER_COLUMNS = (
-    "path", "module", "shape", "dtype", "count", "bytes", "mean", "std", "min", "max",
+    "path", "shape", "dtype", "count", "bytes", "mean", "std", "min", "max",
 )  # fmt: skip
 
 
@@ -302,7 +304,6 @@ def row_cells(row) -> tuple[str, ...]:
     """The displayed cells of a ``compute.ParameterRow``, in :data:`PARAMETER_COLUMNS` order."""
     return (
         row.path,
-        row.module,
         str(tuple(row.shape)),
         row.dtype,
         f"{row.count:,}",
@@ -321,6 +322,8 @@ def parameter_table_html(summary, selected: str | None) -> str:
     for row in summary.rows:
         style = ' style="background:#fff1c1"' if row.path == selected else ""
         cells = [f"<td>{html.escape(c)}</td>" for c in row_cells(row)]
+        # a long path may wrap (the table fits a narrow view)
+        cells[0] = f'<td style="overflow-wrap:anywhere">{html.escape(row.path)}</td>'
         if not row.finite:
             cells.append(
                 f'<td><b style="color:#c62828">non-finite! {row.nonfinite} NaN/inf</b></td>'
@@ -328,12 +331,12 @@ def parameter_table_html(summary, selected: str | None) -> str:
         body.append(f'<tr class="nqx-leaf"{style}>{"".join(cells)}</tr>')
     total = (
         f'<tr class="nqx-total" style="font-weight:600;border-top:1px solid #999">'
-        f"<td>total ({len(summary.rows)} leaves)</td><td></td><td></td><td></td>"
+        f"<td>total ({len(summary.rows)} leaves)</td><td></td><td></td>"
         f"<td>{summary.total_count:,}</td><td>{summary.total_bytes:,}</td>"
         "<td></td><td></td><td></td><td></td></tr>"
     )
     return (
-        '<table class="nqx-parameters" cellpadding="3" style="font-size:88%;font-family:monospace;'
+        '<table class="nqx-parameters" cellpadding="2" style="font-size:80%;font-family:monospace;'
         f'border-collapse:collapse"><tr>{head}</tr>{"".join(body)}{total}</table>'
     )
 
