@@ -49,7 +49,9 @@ EXPLORER_CSS = f"""
     flex: 0 0 auto; min-width: fit-content; padding: 0 8px;
 }}
 .{ROOT_CLASS} .widget-tab > .widget-tab-contents {{ padding: 8px; }}
-.{ROOT_CLASS} .jupyter-widget-TabPanel-tabContents {{ overflow: visible; height: auto; }}
+.{ROOT_CLASS} .jupyter-widget-TabPanel-tabContents {{
+    overflow: visible !important; height: auto !important;
+}}
 .{ROOT_CLASS} .nqx-collapse {{ padding: 0 6px; min-width: 28px; }}
 """
 LEVEL_COLORS = {"error": "#c62828", "warning": "#9a6700", "info": "#1e6fb8"}

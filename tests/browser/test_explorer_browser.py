@@ -348,7 +348,7 @@ def _check_classroom_layout(page, screenshot_dir: Path) -> None:
             name = f"explorer-{width}x{height}{'-sidebar' if sidebar else ''}"
             _keep_screenshot(page, screenshot_dir / f"{name}.png")
             problems[name] = page.evaluate(LAYOUT_PROBLEMS)
-    # the narrowest: folding the controls gives the views the whole row
+    # folding the controls gives the views the whole row
     narrow = page.evaluate(VIEWS_WIDTH)
     _fold_controls(page, True)
     assert page.evaluate(VIEWS_WIDTH) > narrow + 250, "folding the controls did not widen the views"
