@@ -3,8 +3,8 @@
 Every module the model calls is recorded while its initialisation is traced abstractly
 (``jax.eval_shape``: no arrays are computed) on one configuration ``(1, N)``: its scope
 path, class, input and output shapes, and the parameters below it. FLOPs are XLA's own
-count (``jax.jit(f).lower(...).compile().cost_analysis()``) of the module's call on one
-configuration, compiled separately per module (CPU included).
+count (``jax.jit(f).lower(...).cost_analysis()``, CPU included) of the module's call on one
+configuration, lowered separately per module.
 """
 
 from __future__ import annotations
@@ -92,9 +92,13 @@ def _size(tree) -> tuple[int, int]:
 
 
 def flops_of(fn, *args) -> float | None:
-    """XLA's FLOP count of ``jax.jit(fn)(*args)`` (args: arrays or ``ShapeDtypeStruct``)."""
+    """XLA's FLOP count of ``jax.jit(fn)(*args)`` (args: arrays or ``ShapeDtypeStruct``).
+
+    Counted on the lowered (unoptimised) computation: no XLA compilation, a few ms per
+    module, and the count of the operations as written (fusion does not change FLOPs).
+    """
     try:
-        analysis = jax.jit(fn).lower(*args).compile().cost_analysis()
+        analysis = jax.jit(fn).lower(*args).cost_analysis()
     except Exception:  # a module that cannot run on its own (needs its parent's scope)
         return None
     if isinstance(analysis, (list, tuple)):  # older jax: one dict per computation
