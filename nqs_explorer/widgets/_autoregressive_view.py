@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import compute, plot
-from ._figure import LiveFigure
+from ._figure import LiveFigure, fluid_canvas_style
 from ._state import AppState
 from ._view import View, set_if_changed, set_options
 
@@ -66,7 +66,8 @@ class AutoregressiveView(View):
         self.explanation = widgets.HTML()
         self.site = widgets.IntSlider(description="site i", min=0, continuous_update=False)
         self.state_choice = widgets.Dropdown(description="show p of")
-        self.conditionals_figure = LiveFigure(figsize=(4.2, 3.8))
+        # fluid (no clicks here): a long chain's map is scaled down to a narrow view
+        self.conditionals_figure = LiveFigure(figsize=(4.2, 3.8), fluid=True)
         self.details = widgets.HTML()
         self.n_samples = widgets.BoundedIntText(
             value=16, min=1, max=65536, description="samples", layout=widgets.Layout(width="170px")
@@ -75,7 +76,7 @@ class AutoregressiveView(View):
             value=0, min=0, max=2**31 - 1, description="seed", layout=widgets.Layout(width="170px")
         )
         self.draw = widgets.Button(description="draw samples", icon="random")
-        self.samples_figure = LiveFigure(figsize=(6.0, 3.0))
+        self.samples_figure = LiveFigure(figsize=(6.0, 3.0), fluid=True)
         self.samples_info = widgets.HTML()
         # small N: the samples' frequencies against the exact distribution (fluid: no clicks)
         self.histogram_figure = LiveFigure(figsize=(6.0, 2.6), fluid=True)
@@ -98,7 +99,7 @@ class AutoregressiveView(View):
                 widgets.HBox([self.normalize, self.normalization]),
             ]
         )
-        self.root = widgets.VBox([self.explanation, self.message, self.body])
+        self.root = widgets.VBox([self.explanation, self.message, self.body, fluid_canvas_style()])
         self._lattice_key = self._map_key = None
         self.sync()
 

@@ -358,7 +358,7 @@ def _check_classroom_layout(page, screenshot_dir: Path) -> None:
     assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)
 
 
-def _check_every_tab(page) -> None:
+def _check_every_tab(page, screenshot_dir: Path) -> None:
     """At the narrowest (1280×720, side bar open) no tab of either column has a layout
     problem. (Run last: showing every view before the lattice change made Play stop
     after one step in JupyterLab, see the report; not reproduced without a browser.)"""
@@ -373,6 +373,19 @@ def _check_every_tab(page) -> None:
         _tab(page, title).click()
         expect_idle(page)
         problems[title] = page.evaluate(LAYOUT_PROBLEMS)
+    # an autoregressive model: conditionals, samples and their histogram against |ψ|²
+    _tab(page, "Model").click()
+    _select(page, "architecture").select_option("FastARNNConv1D")
+    _tab(page, "Autoregressive").click()
+    expect_idle(page)
+    page.locator(".nqx-explorer .jupyter-button", has_text="draw samples").click()
+    expect_idle(page)
+    page.evaluate("() => document.querySelector('.nqx-views').scrollIntoView()")
+    _keep_screenshot(page, screenshot_dir / "explorer-1280x720-sidebar-autoregressive.png")
+    problems["Autoregressive (FastARNNConv1D)"] = page.evaluate(LAYOUT_PROBLEMS)
+    _tab(page, "Parameters").click()
+    expect_idle(page)
+    problems["Parameters (FastARNNConv1D)"] = page.evaluate(LAYOUT_PROBLEMS)
     _set_left_area(page, False)
     problems = {k: v for k, v in problems.items() if v}
     assert problems == {}, json.dumps(problems, indent=1, ensure_ascii=False)
@@ -558,7 +571,7 @@ def test_explorer_in_jupyterlab(lab, screenshot_dir):
             _keep_screenshot(page, screenshot_dir / "explorer-train.png")
 
             # -- every tab fits the narrowest classroom layout
-            _check_every_tab(page)
+            _check_every_tab(page, screenshot_dir)
 
             # -- nothing went wrong on either side
             assert _error_outputs(page) == []
