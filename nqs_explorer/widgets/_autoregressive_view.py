@@ -12,6 +12,9 @@ from ._figure import LiveFigure, fluid_canvas_style
 from ._state import AppState
 from ._view import View, set_if_changed, set_options
 
+#: Widest the conditional map may be (pixels): the views' width at 1280x720 with
+#: JupyterLab's file browser open, less padding.
+CONDITIONALS_MAX_PX = 440
 #: Samples drawn as lattice panels (all of them enter the statistics below the panels).
 SAMPLES_SHOWN = 16
 
@@ -66,8 +69,8 @@ class AutoregressiveView(View):
         self.explanation = widgets.HTML()
         self.site = widgets.IntSlider(description="site i", min=0, continuous_update=False)
         self.state_choice = widgets.Dropdown(description="show p of")
-        # fluid (no clicks here): a long chain's map is scaled down to a narrow view
-        self.conditionals_figure = LiveFigure(figsize=(4.2, 3.8), fluid=True)
+        # redrawn in place by blitting, so sized (not fluid) to fit the narrowest view
+        self.conditionals_figure = LiveFigure(figsize=(4.2, 3.8), max_width_px=CONDITIONALS_MAX_PX)
         self.details = widgets.HTML()
         self.n_samples = widgets.BoundedIntText(
             value=16, min=1, max=65536, description="samples", layout=widgets.Layout(width="170px")

@@ -574,7 +574,8 @@ def test_explorer_in_jupyterlab(lab, screenshot_dir):
             _check_every_tab(page, screenshot_dir)
 
             # -- nothing went wrong on either side
-            assert _error_outputs(page) == []
+            errors = _error_outputs(page)
+            assert errors == [], "\n".join(errors)
         finally:
             browser.close()
     assert console_errors == []
