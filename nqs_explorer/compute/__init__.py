@@ -45,8 +45,14 @@ from ._hamiltonian import build_hamiltonian as build_hamiltonian
 from ._hamiltonian import check_total_sz as check_total_sz
 from ._hamiltonian import coupling_declarations as coupling_declarations
 from ._hamiltonian import resolve_couplings as resolve_couplings
+from ._histogram import HISTOGRAM_MAX_SITES as HISTOGRAM_MAX_SITES
+from ._histogram import SampleHistogram as SampleHistogram
+from ._histogram import sample_histogram as sample_histogram
 from ._kernels import cache_size as cache_size
 from ._kernels import compile_count as compile_count
+from ._modules import ModuleRow as ModuleRow
+from ._modules import autoregressive_mask as autoregressive_mask
+from ._modules import module_rows as module_rows
 from ._orbit_groups import MAX_DRAWN_TERMS as MAX_DRAWN_TERMS
 from ._orbit_groups import orbit_by_class as orbit_by_class
 from ._orbit_groups import orbit_by_configuration as orbit_by_configuration
@@ -103,6 +109,7 @@ __all__ = [
     "FULL_SUM_MAX_SITES",
     "GROUPS",
     "HAMILTONIANS",
+    "HISTOGRAM_MAX_SITES",
     "HISTORY_KEYS",
     "KERNEL_MODULES",
     "LATTICES",
@@ -128,10 +135,12 @@ __all__ = [
     "ExactState",
     "Hyperparameter",
     "ModelEnergy",
+    "ModuleRow",
     "OrbitResult",
     "ParameterRow",
     "ParameterSummary",
     "ReceptiveReach",
+    "SampleHistogram",
     "SectorCancellation",
     "SectorSpace",
     "Session",
@@ -141,6 +150,7 @@ __all__ = [
     "Timing",
     "TrainSettings",
     "Trainer",
+    "autoregressive_mask",
     "build_hamiltonian",
     "cache_size",
     "carried_over",
@@ -154,6 +164,7 @@ __all__ = [
     "declarations",
     "estimate_build_s",
     "grow_receptive_fields",
+    "module_rows",
     "orbit_by_class",
     "orbit_by_configuration",
     "orbit_strategy",
@@ -162,6 +173,7 @@ __all__ = [
     "readable_orbit",
     "resolve_couplings",
     "run_checks",
+    "sample_histogram",
     "setup_file_json",
     "spectrum_cache_size",
 ]

@@ -110,6 +110,7 @@ def summarize(variables, modules: dict[tuple[str, ...], str] | None = None) -> P
                 min=lo,
                 max=hi,
                 finite=finite,
+                nonfinite=int(arr.size - np.count_nonzero(np.isfinite(arr))),
             )
         )
     return ParameterSummary(

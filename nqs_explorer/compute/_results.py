@@ -200,6 +200,7 @@ class ParameterRow:
         min: smallest entry (of ``|x|`` for complex leaves).
         max: largest entry (of ``|x|`` for complex leaves).
         finite: whether every entry is finite.
+        nonfinite: number of NaN or ±inf entries.
     """
 
     path: str
@@ -213,6 +214,7 @@ class ParameterRow:
     min: float
     max: float
     finite: bool
+    nonfinite: int = 0
 
 
 @dataclasses.dataclass(frozen=True)

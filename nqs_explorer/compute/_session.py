@@ -397,6 +397,11 @@ class Session:
         """One row per parameter leaf (path, module, shape, dtype, count, bytes, stats)."""
         return _session_core.parameter_summary(self._state)
 
+    def module_rows(self) -> tuple:
+        """`compute.module_rows` of the model: per module, shapes, parameters, FLOPs per
+        configuration (memoised until the model or its parameters change)."""
+        return _session_core.module_rows(self._state)
+
     @staticmethod
     def device_info() -> dict:
         """Backend, devices, jax version and x64 mode of this process."""

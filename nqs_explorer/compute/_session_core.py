@@ -15,6 +15,7 @@ import jax
 import numpy as np
 
 from . import _build, _kernels
+from ._modules import module_rows as _module_rows
 from ._params import module_classes, summarize
 from ._results import ParameterSummary, Timing
 from ._setup import Setup
@@ -273,6 +274,14 @@ def parameter_summary(state: SessionState) -> ParameterSummary:
             state.model, key_model, state.variables, state.hilbert.size
         )
     return summarize(state.variables, state.memo["modules"])
+
+
+def module_rows(state: SessionState) -> tuple:
+    """`compute.module_rows` of the model: per module, shapes, parameters, FLOPs per
+    configuration (memoised until the model or its parameters change)."""
+    if "module_rows" not in state.memo:
+        state.memo["module_rows"] = _module_rows(state.model, state.variables, state.hilbert.size)
+    return state.memo["module_rows"]
 
 
 def device_info() -> dict:

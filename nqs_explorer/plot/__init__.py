@@ -27,8 +27,10 @@ from ._configuration import draw_configuration as draw_configuration
 from ._configuration import set_configuration as set_configuration
 from ._gallery import draw_samples as draw_samples
 from ._gallery import samples_gallery_size as samples_gallery_size
+from ._histogram import draw_sample_histogram as draw_sample_histogram
 from ._lattice import draw_lattice as draw_lattice
 from ._levels import draw_level_diagram as draw_level_diagram
+from ._module_tree import draw_kernel_panels as draw_kernel_panels
 from ._orbit import draw_orbit_gallery as draw_orbit_gallery
 from ._orbit import orbit_gallery_size as orbit_gallery_size
 from ._orbit_handle import OrbitGalleryHandle as OrbitGalleryHandle
@@ -47,11 +49,13 @@ __all__ = [
     "draw_character_table",
     "draw_conditionals",
     "draw_configuration",
+    "draw_kernel_panels",
     "draw_lattice",
     "draw_level_diagram",
     "draw_orbit_gallery",
     "draw_parameter_heatmap",
     "draw_parameter_histogram",
+    "draw_sample_histogram",
     "draw_samples",
     "draw_terms",
     "draw_training",

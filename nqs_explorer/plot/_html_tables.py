@@ -116,6 +116,49 @@ def character_table_html(group, selected: int | None, reciprocal_vectors=None) -
     return scroll_box(table, "nqx-character-box", TABLE_MAX_HEIGHT_PX)
 
 
+#: Widest character table (in conjugacy classes) shown open in the narrow controls column;
+#: a wider one is folded under its chosen row (see `character_column_html`).
+COLUMN_TABLE_CLASSES = 4
+
+
+def character_row_html(group, selected: int | None, reciprocal_vectors=None) -> str:
+    """The characters of irrep ``selected`` by class, one line per class (fits a narrow
+    column at any group size); ``None``: the all-ones choice. Momentum labels carry their
+    units (`irrep_label_text` with ``reciprocal_vectors``)."""
+    if group is None:
+        return ""
+    if selected is None:
+        return "<i>No character: every χ(g) = 1 (the symmetric sum).</i>"
+    values = np.asarray(group.character_table_by_class)[selected]
+    rows = "".join(
+        f'<tr class="nqx-class-character"><td>{html.escape(name)}</td><td>{int(size)}</td>'
+        f"<td>{character_value_text(z)}</td></tr>"
+        for name, size, z in zip(group.class_names, group.class_sizes, values)
+    )
+    return (
+        f"<b>χ of {html.escape(irrep_label_text(group.irrep_labels[selected], reciprocal_vectors))}</b> "
+        f"(dim {int(group.irrep_dims[selected])}) by class"
+        '<table class="nqx-character-row" cellpadding="2" '
+        'style="font-size:85%;border-collapse:collapse">'
+        f"<tr><th>class</th><th>size</th><th>χ</th></tr>{rows}</table>"
+    )
+
+
+def character_column_html(group, selected: int | None, reciprocal_vectors=None) -> str:
+    """The character table for the explorer's controls column: the whole table when it is
+    narrow (at most `COLUMN_TABLE_CLASSES` classes), else the chosen irrep's characters
+    with the whole table folded in a ``<details>`` (it would not fit the column)."""
+    full = character_table_html(group, selected, reciprocal_vectors)
+    if group is None or len(group.class_sizes) <= COLUMN_TABLE_CLASSES:
+        return full
+    n_irreps, n_classes = len(group.irrep_labels), len(group.class_sizes)
+    return (
+        f"{character_row_html(group, selected, reciprocal_vectors)}"
+        f'<details class="nqx-character-details"><summary>whole table ({n_irreps} irreps × '
+        f"{n_classes} classes)</summary>{full}</details>"
+    )
+
+
 def group_summary_html(group) -> str:
     """Name, order, generators and conjugacy classes of ``group`` as HTML."""
     if group is None:
@@ -315,7 +358,11 @@ def terms_table_html(orbit) -> str:
     return scroll_box(table, "nqx-terms-box", TERMS_BOX_MAX_HEIGHT_PX)
 
 
-PARAMETER_COLUMNS = ("path", "module", "shape", "dtype", "count", "bytes", "mean", "std")
+#: Columns of the leaf table (the owning module is in the module tree beside it, see
+#: `module_tree_html`; ``ParameterRow.module`` keeps it).
+PARAMETER_COLUMNS = (
+    "path", "shape", "dtype", "count", "bytes", "mean", "std", "min", "max",
+)  # fmt: skip
 
 
 def format_number(x) -> str:
@@ -332,13 +379,14 @@ def row_cells(row) -> tuple[str, ...]:
     """The displayed cells of a ``compute.ParameterRow``, in :data:`PARAMETER_COLUMNS` order."""
     return (
         row.path,
-        row.module,
         str(tuple(row.shape)),
         row.dtype,
         f"{row.count:,}",
         f"{row.bytes:,}",
         format_number(row.mean),
         format_number(row.std),
+        format_number(row.min),
+        format_number(row.max),
     )
 
 
@@ -349,16 +397,21 @@ def parameter_table_html(summary, selected: str | None) -> str:
     for row in summary.rows:
         style = ' style="background:#fff1c1"' if row.path == selected else ""
         cells = [f"<td>{html.escape(c)}</td>" for c in row_cells(row)]
+        # a long path may wrap (the table fits a narrow view)
+        cells[0] = f'<td style="overflow-wrap:anywhere">{html.escape(row.path)}</td>'
         if not row.finite:
-            cells.append('<td><b style="color:#c62828">non-finite!</b></td>')
+            cells.append(
+                f'<td><b style="color:#c62828">non-finite! {row.nonfinite} NaN/inf</b></td>'
+            )
         body.append(f'<tr class="nqx-leaf"{style}>{"".join(cells)}</tr>')
     total = (
         f'<tr class="nqx-total" style="font-weight:600;border-top:1px solid #999">'
-        f"<td>total ({len(summary.rows)} leaves)</td><td></td><td></td><td></td>"
-        f"<td>{summary.total_count:,}</td><td>{summary.total_bytes:,}</td><td></td><td></td></tr>"
+        f"<td>total ({len(summary.rows)} leaves)</td><td></td><td></td>"
+        f"<td>{summary.total_count:,}</td><td>{summary.total_bytes:,}</td>"
+        "<td></td><td></td><td></td><td></td></tr>"
     )
     return (
-        '<table class="nqx-parameters" cellpadding="3" style="font-size:88%;font-family:monospace;'
+        '<table class="nqx-parameters" cellpadding="2" style="font-size:80%;font-family:monospace;'
         f'border-collapse:collapse"><tr>{head}</tr>{"".join(body)}{total}</table>'
     )
 

@@ -10,6 +10,8 @@ Example:
 
 from ._html_tables import SCROLL_BOX_STYLE as SCROLL_BOX_STYLE
 from ._html_tables import angle_text as angle_text
+from ._html_tables import character_column_html as character_column_html
+from ._html_tables import character_row_html as character_row_html
 from ._html_tables import character_table_html as character_table_html
 from ._html_tables import character_value_text as character_value_text
 from ._html_tables import check_results_html as check_results_html
@@ -26,10 +28,13 @@ from ._html_tables import scroll_box as scroll_box
 from ._html_tables import sigma_text as sigma_text
 from ._html_tables import stabilizer_html as stabilizer_html
 from ._html_tables import terms_table_html as terms_table_html
+from ._module_tree import module_tree_html as module_tree_html
 
 __all__ = [
     "SCROLL_BOX_STYLE",
     "angle_text",
+    "character_column_html",
+    "character_row_html",
     "character_table_html",
     "character_value_text",
     "check_results_html",
@@ -38,6 +43,7 @@ __all__ = [
     "format_number",
     "group_summary_html",
     "irrep_label_text",
+    "module_tree_html",
     "orbit_summary_html",
     "parameter_table_html",
     "real_text",

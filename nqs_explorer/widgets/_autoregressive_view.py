@@ -7,12 +7,15 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from .. import plot
+from .. import compute, plot
 from ..compute import SAMPLE_CHUNK
-from ._figure import LiveFigure
+from ._figure import LiveFigure, fluid_canvas_style
 from ._state import AppState
 from ._view import View, set_if_changed, set_options
 
+#: Widest the conditional map may be (pixels): the views' width at 1280x720 with
+#: JupyterLab's file browser open, less padding.
+CONDITIONALS_MAX_PX = 440
 #: Samples drawn as lattice panels (all of them enter the statistics below the panels).
 SAMPLES_SHOWN = 16
 
@@ -73,7 +76,8 @@ class AutoregressiveView(View):
         state_choice: ``Dropdown`` of the local state whose probability is mapped.
         conditionals_figure: :class:`LiveFigure` of the conditional map and receptive field.
         n_samples, sample_seed, draw: sampling controls; samples go to
-            :attr:`samples_figure`.
+            :attr:`samples_figure` and, for N <= 12, their frequencies against the exact
+            probabilities to :attr:`histogram_figure`.
         normalize: ``Button`` computing Σ_σ |ψ(σ)|^p exactly (small N); result in
             :attr:`normalization`.
     """
@@ -86,7 +90,8 @@ class AutoregressiveView(View):
         self.explanation = widgets.HTML()
         self.site = widgets.IntSlider(description="site i", min=0, continuous_update=False)
         self.state_choice = widgets.Dropdown(description="show p of")
-        self.conditionals_figure = LiveFigure(figsize=(4.2, 3.8))
+        # redrawn in place by blitting, so sized (not fluid) to fit the narrowest view
+        self.conditionals_figure = LiveFigure(figsize=(4.2, 3.8), max_width_px=CONDITIONALS_MAX_PX)
         self.details = widgets.HTML()
         self.n_samples = widgets.BoundedIntText(
             value=16, min=1, max=65536, description="samples", layout=widgets.Layout(width="170px")
@@ -95,8 +100,10 @@ class AutoregressiveView(View):
             value=0, min=0, max=2**31 - 1, description="seed", layout=widgets.Layout(width="170px")
         )
         self.draw = widgets.Button(description="draw samples", icon="random")
-        self.samples_figure = LiveFigure(figsize=(6.0, 3.0))
+        self.samples_figure = LiveFigure(figsize=(6.0, 3.0), fluid=True)
         self.samples_info = widgets.HTML()
+        # small N: the samples' frequencies against the exact distribution (fluid: no clicks)
+        self.histogram_figure = LiveFigure(figsize=(6.0, 2.6), fluid=True)
         self.normalize = widgets.Button(description="exact normalization")
         self.normalization = widgets.HTML()
         self.on_value(self.site, lambda _v: self._draw_conditionals(), "Step sampling order")
@@ -112,10 +119,11 @@ class AutoregressiveView(View):
                 widgets.HBox([self.n_samples, self.sample_seed, self.draw]),
                 self.samples_info,
                 self.samples_figure.widget,
+                self.histogram_figure.widget,
                 widgets.HBox([self.normalize, self.normalization]),
             ]
         )
-        self.root = widgets.VBox([self.explanation, self.message, self.body])
+        self.root = widgets.VBox([self.explanation, self.message, self.body, fluid_canvas_style()])
         self._lattice_key = self._map_key = None
         self.sync()
 
@@ -153,6 +161,8 @@ class AutoregressiveView(View):
             self._lattice_key = key
             self.samples_figure.figure.clear()
             self.samples_figure.redraw()
+            self.histogram_figure.figure.clear()
+            self.histogram_figure.redraw()
             self.samples_info.value = ""
         self.normalization.value = ""
         self._draw_conditionals()
@@ -232,7 +242,20 @@ class AutoregressiveView(View):
             f"{len(samples)} samples drawn by fast autoregressive sampling: mean log p = "
             f"{np.mean(log_probs):.4f}, fraction of σ = {up:+g}: {mean_up:.3f}"
         )
+        self._draw_histogram(samples)
         set_if_changed(self.sample_seed, int(self.sample_seed.value) + 1)
+
+    def _draw_histogram(self, samples) -> None:
+        """Frequencies against the exact |ψ|^p (N <= `compute.HISTOGRAM_MAX_SITES`)."""
+        figure = self.histogram_figure
+        figure.figure.clear()
+        if self.state.n_sites <= compute.HISTOGRAM_MAX_SITES:
+            exact = self.state.exact_state()
+            histogram = compute.sample_histogram(samples, exact.states, exact.probabilities)
+            plot.draw_sample_histogram(
+                histogram, ax=figure.figure.add_subplot(), local_states=self.state.local_states
+            )
+        figure.redraw()
 
     def _normalize(self) -> None:
         exact = self.state.exact_state()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from .. import plot
+from ..plot.html import character_column_html as character_column_html
 from ..plot.html import character_table_html as character_table_html
 from ..plot.html import character_value_text as character_value_text
 from ..plot.html import irrep_label_text
@@ -32,7 +33,8 @@ class CharacterPicker(View):
 
     Attributes:
         irrep: ``Dropdown`` of the irreps (label and dimension), plus "no character (all ones)".
-        table: ``HTML`` table of the characters by conjugacy class.
+        table: ``HTML`` table of the characters by conjugacy class (for more than
+            four classes: the chosen irrep's column, the whole table folded below it).
         figure: :class:`LiveFigure` with the table as a heatmap (magnitude and phase);
             fluid: the browser scales it down to the column's width.
     """
@@ -42,7 +44,11 @@ class CharacterPicker(View):
 
     def __init__(self, state: AppState | None = None):
         super().__init__(state)
-        self.irrep = widgets.Dropdown(description="irrep", layout=widgets.Layout(width="320px"))
+        self.irrep = widgets.Dropdown(
+            description="irrep",
+            layout=widgets.Layout(width="310px"),
+            style={"description_width": "40px"},
+        )
         self.table = widgets.HTML()
         # not clickable: the browser shows a large group's heatmap scaled to the column
         self.figure = LiveFigure(figsize=(4.8, 3.0), fluid=True)
@@ -63,7 +69,7 @@ class CharacterPicker(View):
         with self.muted():
             set_options(self.irrep, irrep_options(group, reciprocal), setup.character_id)
             self.irrep.disabled = group is None
-        self.table.value = character_table_html(group, setup.character_id, reciprocal)
+        self.table.value = character_column_html(group, setup.character_id, reciprocal)
         self._draw(group, reciprocal)
 
     def _draw(self, group, reciprocal_vectors) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 SLIDER_MAX_RANGE = 64
+#: Fits the explorer's controls column (340 px less padding); the help is the tooltip.
 _WIDTH = widgets.Layout(width="300px")
 _STYLE = {"description_width": "120px"}
 

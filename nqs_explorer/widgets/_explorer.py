@@ -13,6 +13,7 @@ from ._boundary import Message
 from ._character_picker import CharacterPicker
 from ._checks_panel import ChecksPanel
 from ._export_panel import ExportPanel
+from ._figure import fluid_canvas_style
 from ._group_picker import GroupPicker
 from ._lattice_picker import LatticePicker
 from ._model_builder import ModelBuilder
@@ -25,9 +26,34 @@ from ._train_view import TrainView
 from ._view import STALE_STYLE, View
 
 LOG_LINES = 6
-#: Width of the pickers' tabs, and the narrowest the views get beside them (pixels).
-BUILDERS_PX = 470
-VIEWS_MIN_PX = 620
+#: Width of the controls column (the pickers' tabs), pixels. The views take the rest of the
+#: row and never go below it: at 1280 px with JupyterLab's file browser open the output
+#: area is ~840 px wide, which leaves the views ~480 px.
+BUILDERS_PX = 340
+#: CSS class of the explorer's root; :data:`EXPLORER_CSS` applies inside it only.
+ROOT_CLASS = "nqx-explorer"
+#: Compact layout rules for everything inside the explorer (ipywidgets' defaults give
+#: fixed-width labels, buttons and tabs that truncate their text with an ellipsis, and rows
+#: of controls that overflow a narrow column instead of wrapping).
+EXPLORER_CSS = f"""
+.{ROOT_CLASS} .widget-box {{ overflow: visible; }}
+.{ROOT_CLASS} .widget-hbox {{ flex-wrap: wrap; }}
+.{ROOT_CLASS} .widget-label {{ min-width: fit-content; }}
+.{ROOT_CLASS} .widget-inline-hbox .widget-label {{ padding-right: 4px; }}
+.{ROOT_CLASS} .jupyter-button {{ width: auto; min-width: fit-content; }}
+.{ROOT_CLASS} .widget-dropdown > select {{ min-width: fit-content; }}
+.{ROOT_CLASS} .widget-toggle-buttons .widget-toggle-button {{ min-width: fit-content; }}
+.{ROOT_CLASS} .widget-toggle-buttons .btn-group {{ flex-wrap: wrap; }}
+.{ROOT_CLASS} .widget-tab > .lm-TabBar .lm-TabBar-content {{ flex-wrap: wrap; }}
+.{ROOT_CLASS} .widget-tab > .lm-TabBar .lm-TabBar-tab {{
+    flex: 0 0 auto; min-width: fit-content; padding: 0 8px;
+}}
+.{ROOT_CLASS} .widget-tab > .widget-tab-contents {{ padding: 8px; }}
+.{ROOT_CLASS} .jupyter-widget-TabPanel-tabContents {{
+    overflow: visible !important; height: auto !important;
+}}
+.{ROOT_CLASS} .nqx-collapse {{ padding: 0 6px; min-width: 28px; }}
+"""
 LEVEL_COLORS = {"error": "#c62828", "warning": "#9a6700", "info": "#1e6fb8"}
 
 
@@ -85,7 +111,7 @@ def _check_tabs(tabs: Sequence[str] | None) -> frozenset[str]:
 
 
 class Explorer:
-    """The whole explorer: pickers on the left, views on the right, status line below.
+    """The whole explorer: a collapsible column of pickers, the views beside it, status below.
 
     Args:
         setup: the initial ``compute.Setup`` (default: a translation-group RBM on Square 3×3).
@@ -104,7 +130,8 @@ class Explorer:
         lattice, group, character, model, orbit, autoregressive, spectrum, train,
         parameters, checks, export, status: the views (all of them exist, shown or not).
         shown_builders, shown_views: the pickers and the views that have a tab.
-        root: the top-level widget.
+        controls: the pickers' column; ``collapse`` (a ``ToggleButton``) folds it away.
+        root: the top-level widget (CSS class ``nqx-explorer``).
 
     Example:
         >>> import nqs_explorer as nqx
@@ -153,30 +180,50 @@ class Explorer:
         for tab, views in ((self.builders, self.shown_builders), (self.views, self.shown_views)):
             if not views:
                 tab.layout.display = "none"
-        self.builders.layout.width = f"{BUILDERS_PX}px"
-        # beside the pickers when VIEWS_MIN_PX fit there, else below them at full width
-        self.views.layout.flex = f"1 1 {VIEWS_MIN_PX}px"
+        # the views stay beside the controls at any width (a result beside the control
+        # that changes it); their figures scale down to the width left to them
+        self.views.layout.flex = "1 1 0%"
         self.views.layout.min_width = "0"
-        self.views.layout.overflow = "auto"  # wide galleries scroll instead of being cut
+        self.views.add_class("nqx-views")
+        self.collapse = widgets.ToggleButton(
+            value=False,
+            description="◀",
+            tooltip="hide the controls (the views take the whole width)",
+            layout=widgets.Layout(width="auto", height="22px", align_self="flex-end"),
+        )
+        self.collapse.add_class("nqx-collapse")
+        self.collapse.observe(self._on_collapse, "value")
+        self.controls = widgets.VBox(
+            [self.collapse, self.builders],
+            layout=widgets.Layout(width=f"{BUILDERS_PX}px", flex="0 0 auto"),
+        )
+        self.controls.add_class("nqx-controls")
+        if not self.shown_builders:
+            self.controls.layout.display = "none"
         # The pickers are cheap and always kept in sync; the views compute, so only the
         # selected one keeps up and the others catch up when their tab is shown.
         self.views.observe(self._on_tab, "selected_index")
         self._on_tab({"new": self.views.selected_index})
         header = widgets.HTML(
             "<b style='font-size:120%'>nqs_explorer</b> · lattice → group → character → "
-            "model, then look inside: orbits, conditionals, parameters, checks"
+            "model, then look inside"
+        )
+        self.row = widgets.HBox(
+            [self.controls, self.views],
+            layout=widgets.Layout(flex_flow="row nowrap", align_items="flex-start"),
         )
         self.root = widgets.VBox(
             [
                 header,
-                widgets.HBox(
-                    [self.builders, self.views], layout=widgets.Layout(flex_flow="row wrap")
-                ),
+                self.row,
                 self.status.root,
                 self.log.root,
                 widgets.HTML(STALE_STYLE),
+                fluid_canvas_style(),
+                widgets.HTML(f"<style>{EXPLORER_CSS}</style>", layout={"display": "none"}),
             ]
         )
+        self.root.add_class(ROOT_CLASS)
 
     @property
     def builder_views(self) -> tuple[View, ...]:
@@ -192,6 +239,16 @@ class Explorer:
             self.parameters,
             self.checks,
             self.export,
+        )
+
+    def _on_collapse(self, change) -> None:
+        """Fold the controls column to its button, or unfold it."""
+        folded = bool(change["new"])
+        self.builders.layout.display = "none" if folded else None
+        self.controls.layout.width = "auto" if folded else f"{BUILDERS_PX}px"
+        self.collapse.description = "▶ controls" if folded else "◀"
+        self.collapse.tooltip = (
+            "show the controls" if folded else "hide the controls (the views take the whole width)"
         )
 
     def _on_tab(self, change) -> None:

@@ -26,7 +26,7 @@ class ExportPanel(View):
 
     def __init__(self, state: AppState | None = None):
         super().__init__(state)
-        self.code = widgets.Textarea(rows=22, layout=widgets.Layout(width="100%"))
+        self.code = widgets.Textarea(rows=22, layout=widgets.Layout(width="auto"))
         self.code.add_class("nqx-code")
         self.params_path = widgets.Text(
             value="params.msgpack", description="parameters", layout=_PATH

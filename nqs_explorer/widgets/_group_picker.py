@@ -31,9 +31,17 @@ class GroupPicker(View):
 
     def __init__(self, state: AppState | None = None):
         super().__init__(state)
-        self.kind = widgets.ToggleButtons(options=list(GROUP_CHOICES), description="group")
-        self.kind.style.button_width = "100px"
-        self.point_group = widgets.Dropdown(description="point group")
+        # no description: the four buttons need the whole column (and wrap if they must)
+        self.kind = widgets.ToggleButtons(
+            options=list(GROUP_CHOICES), tooltips=["no symmetry", "lattice translations",
+            "rotations and reflections about a centre", "translations × point group"],
+        )  # fmt: skip
+        self.kind.style.button_width = "auto"
+        self.point_group = widgets.Dropdown(
+            description="point group",
+            layout=widgets.Layout(width="240px"),
+            style={"description_width": "80px"},
+        )
         self.info = widgets.HTML()
         self.on_value(self.kind, self._set_kind, "Change group")
         self.on_value(self.point_group, self._set_point_group, "Change point group")

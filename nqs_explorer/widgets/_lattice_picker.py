@@ -14,8 +14,8 @@ from ._view import View, set_if_changed
 
 AXIS_NAMES = ("x", "y", "z")
 MAX_AXES = 2
-#: Widest the lattice drawing may be (pixels): the builders' column is 470 px, less padding.
-FIGURE_MAX_PX = 420
+#: Widest the lattice drawing may be (pixels): the controls column is 340 px, less padding.
+FIGURE_MAX_PX = 310
 
 
 class LatticePicker(View):
@@ -37,13 +37,26 @@ class LatticePicker(View):
 
     def __init__(self, state: AppState | None = None):
         super().__init__(state)
-        self.kind = widgets.Dropdown(options=list(LATTICES), description="lattice")
+        self.kind = widgets.Dropdown(
+            options=list(LATTICES),
+            description="lattice",
+            layout=widgets.Layout(width="240px"),
+            style={"description_width": "50px"},
+        )
         self.extents = [
-            widgets.IntText(description=f"L{AXIS_NAMES[i]}", layout=widgets.Layout(width="130px"))
+            widgets.IntText(
+                description=f"L{AXIS_NAMES[i]}",
+                layout=widgets.Layout(width="130px"),
+                style={"description_width": "40px"},
+            )
             for i in range(MAX_AXES)
         ]
         self.pbcs = [
-            widgets.Checkbox(description=f"periodic {AXIS_NAMES[i]}", indent=False)
+            widgets.Checkbox(
+                description=f"periodic {AXIS_NAMES[i]}",
+                indent=False,
+                layout=widgets.Layout(width="auto", margin="2px 16px 2px 4px"),
+            )
             for i in range(MAX_AXES)
         ]
         self.figure = LiveFigure(figsize=(3.6, 3.2), max_width_px=FIGURE_MAX_PX)

@@ -31,14 +31,25 @@ class ModelBuilder(View):
     def __init__(self, state: AppState | None = None):
         super().__init__(state)
         self.architecture = widgets.Dropdown(
-            options=list(ARCHITECTURES), description="architecture"
+            options=list(ARCHITECTURES),
+            description="architecture",
+            layout=widgets.Layout(width="300px"),
+            style={"description_width": "120px"},
         )
         self.help = widgets.HTML()
         self.controls_box = widgets.VBox()
         self.hyperparameters: dict[str, widgets.Widget] = {}
-        self.symmetrize = widgets.Checkbox(description="symmetrize (SymmExpSum)", indent=False)
+        self.symmetrize = widgets.Checkbox(
+            description="symmetrize (SymmExpSum)",
+            indent=False,
+            layout=widgets.Layout(width="auto", margin="2px 12px 2px 4px"),
+        )
         self.seed = widgets.BoundedIntText(
-            description="seed", min=0, max=MAX_SEED, layout=widgets.Layout(width="220px")
+            description="seed",
+            min=0,
+            max=MAX_SEED,
+            layout=widgets.Layout(width="150px"),
+            style={"description_width": "40px"},
         )
         self.summary = widgets.HTML()
         self._built_for = None
@@ -50,7 +61,8 @@ class ModelBuilder(View):
         self.redraw_on(["setup", "parameters"])
         self.root = widgets.VBox(
             [
-                widgets.HBox([self.architecture, self.help]),
+                self.architecture,
+                self.help,
                 self.controls_box,
                 widgets.HBox([self.symmetrize, self.seed]),
                 self.message,
@@ -94,8 +106,7 @@ class ModelBuilder(View):
                     f"Change {spec.name}",
                 )
                 controls[spec.name] = control
-                help_text = f'<span style="color:#777">{html.escape(spec.help)}</span>'
-                rows.append(widgets.HBox([control, widgets.HTML(help_text)]))
+                rows.append(widgets.HBox([control]))  # the help is the control's tooltip
             self._panels[name] = (controls, rows)
         self.hyperparameters, rows = self._panels[name]
         self.controls_box.children = rows
@@ -114,7 +125,10 @@ class ModelBuilder(View):
             set_if_changed(self.symmetrize, bool(setup.symmetrize))
             self.symmetrize.disabled = not spec.supports_symmetrization or setup.group is None
             set_if_changed(self.seed, int(setup.seed))
-        self.help.value = f'<span style="color:#555">{html.escape(spec.help)}</span>'
+        self.architecture.tooltip = spec.help
+        self.help.value = (
+            f'<div style="color:#555;font-size:90%;line-height:1.3">{html.escape(spec.help)}</div>'
+        )
         self.summary.value = self._summary_html()
 
     def _summary_html(self) -> str:

@@ -55,7 +55,10 @@ class OrbitView(View):
         super().__init__(state)
         self.random = widgets.Button(description="random σ", icon="random")
         self.site = widgets.BoundedIntText(
-            description="site", min=0, layout=widgets.Layout(width="150px")
+            description="site",
+            min=0,
+            layout=widgets.Layout(width="110px"),
+            style={"description_width": "30px"},
         )
         self.flip = widgets.Button(description="flip site")
         self.configuration_figure = LiveFigure(

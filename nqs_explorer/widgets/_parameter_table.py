@@ -6,6 +6,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import plot
+from ..plot.html import module_tree_html as module_tree_html
 from ..plot.html import parameter_table_html as table_html
 from ._figure import LiveFigure
 from ._state import AppState
@@ -28,7 +29,9 @@ class ParameterTable(View):
     Selecting a leaf in :attr:`leaf` draws its heatmap and histogram.
 
     Attributes:
-        table: ``HTML`` table, one row per leaf, plus the totals row.
+        modules: ``HTML`` tree of the modules (`compute.ModuleRow`: shapes, parameters,
+            bytes, FLOPs per configuration), collapsible.
+        table: ``HTML`` table, one row per leaf (with min/max, non-finite flagged), totals.
         leaf: ``Select`` of the leaf paths.
         figure: :class:`LiveFigure` with the heatmap (left) and histogram (right).
     """
@@ -39,18 +42,29 @@ class ParameterTable(View):
     def __init__(self, state: AppState | None = None):
         super().__init__(state)
         self.table = widgets.HTML()
-        self.leaf = widgets.Select(description="leaf", layout=widgets.Layout(width="420px"))
-        self.figure = LiveFigure(figsize=(8.0, 3.0))
+        self.modules = widgets.HTML()
+        self.leaf = widgets.Select(
+            description="leaf", layout=widgets.Layout(width="420px", max_width="100%")
+        )
+        # not clickable: scaled down to the view's width in a narrow window
+        self.figure = LiveFigure(figsize=(8.0, 3.0), fluid=True)
         self.on_value(self.leaf, lambda _path: self._draw(), "Select parameter")
         self.redraw_on(["setup", "parameters"])
-        self.root = widgets.VBox([self.table, self.leaf, self.message, self.figure.widget])
+        self.root = widgets.VBox(
+            [self.modules, self.table, self.leaf, self.message, self.figure.widget]
+        )
         self.sync()
 
     @property
     def summary(self):
         return self.state.memo("parameter_summary", self.state.session.parameter_summary)
 
+    @property
+    def module_rows(self):
+        return self.state.memo("module_rows", self.state.session.module_rows)
+
     def sync(self) -> None:
+        self.modules.value = module_tree_html(self.module_rows)
         summary = self.summary
         paths = [row.path for row in summary.rows]
         with self.muted():
@@ -66,6 +80,13 @@ class ParameterTable(View):
             self.figure.redraw()
             return
         array = leaf_at(self.state.session.variables, path)
+        if array.ndim == 4:  # a 2D convolution kernel (h, w, in, out)
+            owner = path.split("/")[1:-1]
+            row = next((r for r in self.module_rows if r.path.split("/") == owner), None)
+            mask = None if row is None else row.mask
+            plot.draw_kernel_panels(array, mask, fig=self.figure.figure, title=path)
+            self.figure.redraw()
+            return
         heat_ax, hist_ax = self.figure.figure.subplots(1, 2, width_ratios=(1.4, 1))
         plot.draw_parameter_heatmap(array, ax=heat_ax, title=path)
         plot.draw_parameter_histogram(array, ax=hist_ax, title=path.rsplit("/", 1)[-1])

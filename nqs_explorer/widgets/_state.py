@@ -591,17 +591,18 @@ class AppState(traitlets.HasTraits):
     def sample(self, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
         """``n`` exact samples and their log-probabilities, with a progress bar.
 
-        More than :data:`SAMPLE_CHUNK` samples are drawn in chunks of that size (seeds
-        ``seed, seed + 1, ...``), so the progress bar moves and only one shape compiles.
+        Samples are drawn in chunks of :data:`SAMPLE_CHUNK` (seeds ``seed, seed + 1, ...``),
+        fewer than that as the first ones of a chunk, so only one shape ever compiles (a new
+        sample count never recompiles) and the progress bar moves.
         """
         n, seed = int(n), int(seed)
         if n < 1:
             raise ValueError(f"number of samples must be >= 1, got {n}")
         if n <= SAMPLE_CHUNK:
             with self.progress_steps(f"sampling {n}", 1) as step:
-                out = self.timed(self.session.sample, n, seed)
+                x, lp = self.timed(self.session.sample, SAMPLE_CHUNK, seed)
                 step(1)
-            return out
+            return x[:n], lp[:n]
         steps = self.sample_steps(n, seed)
         with self.progress_steps(f"sampling {n}", -(-n // SAMPLE_CHUNK)) as step:
             while True:
@@ -617,10 +618,9 @@ class AppState(traitlets.HasTraits):
         if n < 1:
             raise ValueError(f"number of samples must be >= 1, got {n}")
         chunks = -(-n // SAMPLE_CHUNK)
-        size = min(n, SAMPLE_CHUNK)
         samples, log_probs = [], []
         for k in range(chunks):
-            x, lp = self.timed(self.session.sample, size, seed + k)
+            x, lp = self.timed(self.session.sample, SAMPLE_CHUNK, seed + k)
             samples.append(x)
             log_probs.append(lp)
             yield k + 1, chunks

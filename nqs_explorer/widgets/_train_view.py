@@ -91,7 +91,8 @@ class TrainView(View):
         self.counter = widgets.HTML()
         self.counter.add_class("nqx-train-step")
         self.status = widgets.HTML()
-        self.figure = LiveFigure(figsize=(8.0, 5.0), interactive=False)
+        # scaled down to the view's width in a narrow window
+        self.figure = LiveFigure(figsize=(8.0, 5.0), interactive=False, fluid=True)
         self.figure.widget.add_class("nqx-train-plot")
         self.handle = plot.draw_training({"step": [], "energy": []}, fig=self.figure.figure)
         # a fixed layout: constrained layout would double the cost of every live redraw

@@ -38,7 +38,8 @@ class View:
 
     def __init__(self, state: AppState | None = None):
         self.state = state if state is not None else AppState()
-        self.message = widgets.HTML(layout=widgets.Layout(width="100%"))
+        # "auto": the box's width less the margins ("100%" overflows it by them)
+        self.message = widgets.HTML(layout=widgets.Layout(width="auto"))
         self.state.watch(self._on_messages, "messages", self.source)
         self.state.watch(self._on_revision, "revision", self.source)
         self._redraws: list[tuple[frozenset[str], Callable[[], None]]] = []

@@ -58,7 +58,7 @@ def test_state_choice_starts_at_up_and_samples_count_up(ar_state):
     assert "p(σ_i = +1 | σ_<i)" in view.conditionals_figure.figure.axes[0].get_title()
     view.n_samples.value = 40
     view.draw.click()
-    samples, _ = ar_state.session.sample(40, 0)
+    samples = ar_state.session.sample(compute.SAMPLE_CHUNK, 0)[0][:40]  # one chunk's first
     assert f"fraction of σ = +1: {np.mean(samples == 1):.3f}" in text_of(view.samples_info.value)
 
 
@@ -140,3 +140,40 @@ def test_never_seen_sites_are_marked_apart_from_the_field(ar_state):
     with pytest.raises(LookupError):
         find_artist(ax, "never-seen")
     assert "never seen" not in text_of(view.details.value)
+
+
+def test_histogram_of_samples_against_exact_probabilities(ar_state):
+    view = AutoregressiveView(ar_state)
+    view.n_samples.value = 200
+    view.draw.click()
+    exact = ar_state.session.exact_state()
+    samples = ar_state.session.sample(compute.SAMPLE_CHUNK, 0)[0][:200]
+    ax = view.histogram_figure.figure.axes[0]
+    exact_bars = [p for p in ax.patches if p.get_gid() == "exact"]
+    sample_bars = [p for p in ax.patches if p.get_gid() == "samples"]
+    assert len(exact_bars) == len(sample_bars) == 16 + 1  # top 16 and "other"
+    top = np.argsort(-exact.probabilities, kind="stable")[:16]
+    np.testing.assert_allclose([b.get_height() for b in exact_bars[:16]], exact.probabilities[top])
+    first = exact.states[top[0]]
+    assert sample_bars[0].get_height() == np.mean(np.all(samples == first, axis=1))
+    assert sum(b.get_height() for b in sample_bars) == pytest.approx(1.0)
+    assert sum(b.get_height() for b in exact_bars) == pytest.approx(1.0)
+    # a new sample count (and seed) draws again without compiling anything
+    before = compute.compile_count()
+    for n in (7, 300):
+        view.n_samples.value = n
+        view.draw.click()
+    assert compute.compile_count() == before
+    assert "300 samples" in ax.figure.axes[0].get_legend().get_texts()[0].get_text()
+
+
+def test_sample_histogram_counts():
+    states = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, 1.0], [-1.0, -1.0]])
+    samples = states[[1, 1, 1, 0, 3, 2]]
+    h = compute.sample_histogram(samples, states, np.array([0.4, 0.3, 0.2, 0.1]), top_k=3)
+    np.testing.assert_array_equal(h.states, states[:3])
+    np.testing.assert_allclose(h.frequencies, [1 / 6, 3 / 6, 1 / 6])
+    assert h.other_frequency == pytest.approx(1 / 6)
+    assert h.other_exact == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="samples: expected"):
+        compute.sample_histogram(np.ones((2, 3)), states, np.ones(4) / 4)

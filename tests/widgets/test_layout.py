@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nqs_explorer.widgets import AppState, Explorer
-from nqs_explorer.widgets._explorer import BUILDERS_PX, VIEWS_MIN_PX
+from nqs_explorer.widgets._explorer import BUILDERS_PX, EXPLORER_CSS, ROOT_CLASS
 from nqs_explorer.widgets._figure import (
     FLUID_CANVAS_CSS,
     FLUID_CLASS,
@@ -214,14 +214,27 @@ def test_static_fallback_of_a_fluid_figure_scales_as_an_image():
     assert f".{FLUID_CLASS}.widget-image" in FLUID_CANVAS_CSS
 
 
-def test_views_go_below_the_pickers_when_narrow():
+def test_views_stay_beside_the_controls_column_which_folds():
     app = Explorer()
     row = app.root.children[1]
-    assert row.children == (app.builders, app.views)
-    assert row.layout.flex_flow == "row wrap"
-    assert app.builders.layout.width == f"{BUILDERS_PX}px"
-    assert app.views.layout.flex == f"1 1 {VIEWS_MIN_PX}px"
+    assert row is app.row
+    assert row.children == (app.controls, app.views)
+    assert row.layout.flex_flow == "row nowrap"  # never below the controls
+    assert app.controls.children == (app.collapse, app.builders)
+    assert app.controls.layout.width == f"{BUILDERS_PX}px"
+    assert app.views.layout.flex == "1 1 0%"
     assert app.views.layout.min_width == "0"
+    assert ROOT_CLASS in app.root._dom_classes
+    styles = [getattr(w, "value", None) for w in app.root.children]
+    assert f"<style>{EXPLORER_CSS}</style>" in styles
+    app.collapse.value = True
+    assert app.builders.layout.display == "none"
+    assert app.controls.layout.width == "auto"
+    assert app.collapse.description == "▶ controls"
+    app.collapse.value = False
+    assert app.builders.layout.display is None
+    assert app.controls.layout.width == f"{BUILDERS_PX}px"
+    assert app.collapse.description == "◀"
     app.orbit.gallery_figure.close()
     app.orbit.configuration_figure.close()
 

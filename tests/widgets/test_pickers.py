@@ -5,6 +5,7 @@ import pytest
 
 from nqs_explorer import compute
 from nqs_explorer.plot import find_artist, sites_of
+from nqs_explorer.plot.html import character_value_text
 from nqs_explorer.widgets import CharacterPicker, GroupPicker, LatticePicker
 
 from ._support import table_rows, text_of
@@ -217,3 +218,21 @@ def test_no_lattice_kind_warns_at_its_default_size(state):
         assert state.setup.lattice == kind
         assert state.messages.get("lattice") is None, state.messages.get("lattice")
         assert not [m for m in state.log if m.level == "warning"], kind
+
+
+def test_character_picker_fits_the_column_with_the_chosen_row(state):
+    """T(3x3) has 9 classes: the chosen irrep's characters by class, whole table folded."""
+    picker = CharacterPicker(state)
+    picker.irrep.value = 1
+    value = picker.table.value
+    assert '<details class="nqx-character-details">' in value
+    assert "whole table (9 irreps × 9 classes)" in value
+    rows = table_rows(value.split("<details")[0], "nqx-class-character")
+    group = state.session.group
+    chi = group.character_table_by_class[1]
+    assert rows == [[name, "1", character_value_text(z)] for name, z in zip(group.class_names, chi)]
+    assert rows[1][2] == character_value_text(np.exp(-2j * np.pi / 3))  # χ_k(t_r) = e^{-ik·r}
+    state.update("lattice", lattice="Chain", extent=(4,), pbc=(True,))
+    assert len(state.session.group.class_sizes) == 4  # T(4): the whole table fits
+    assert "<details" not in picker.table.value
+    assert len(table_rows(picker.table.value, "nqx-irrep")) == 4
