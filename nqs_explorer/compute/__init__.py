@@ -34,8 +34,11 @@ from ._hamiltonian import build_hamiltonian as build_hamiltonian
 from ._hamiltonian import check_total_sz as check_total_sz
 from ._hamiltonian import coupling_declarations as coupling_declarations
 from ._hamiltonian import resolve_couplings as resolve_couplings
+from ._kernels import background_compile_count as background_compile_count
 from ._kernels import cache_size as cache_size
 from ._kernels import compile_count as compile_count
+from ._kernels import precompile as precompile
+from ._kernels import wait_precompiled as wait_precompiled
 from ._registry import ACTIVATIONS as ACTIVATIONS
 from ._registry import ARCHITECTURES as ARCHITECTURES
 from ._registry import ArchitectureSpec as ArchitectureSpec
@@ -113,6 +116,7 @@ __all__ = [
     "Timing",
     "TrainSettings",
     "Trainer",
+    "background_compile_count",
     "build_hamiltonian",
     "cache_size",
     "carried_over",
@@ -123,7 +127,9 @@ __all__ = [
     "current_values",
     "declarations",
     "orbit_strategy",
+    "precompile",
     "resolve_couplings",
     "run_checks",
     "spectrum_cache_size",
+    "wait_precompiled",
 ]

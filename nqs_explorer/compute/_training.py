@@ -225,7 +225,10 @@ class Trainer:
         step_count: steps done since the last (re)start.
         steps_per_second: measured over the last `run_for` / `step` call (compilation
             excluded).
-        compile_s: seconds spent compiling training steps so far.
+        compile_s: seconds spent compiling training steps so far (or waiting for a
+            background compilation of them).
+        structure_version: bumped whenever a new driver (a new step to compile, see
+            `precompile`) replaces the old one.
         device: where the last step ran (``"cpu:0"``).
         restarts: how many times training started afresh after a session change.
 
@@ -239,6 +242,12 @@ class Trainer:
         (3, 'full space')
     """
 
+    #: Run a new step structure first with a quickly compiled executable while the
+    #: optimised one compiles in the background (`compute.call_kernel`'s
+    #: ``quick_start``): the first step answers in a fraction of the compile time. The
+    #: Train tab sets it; off by default, so that compilation counts stay deterministic.
+    quick_start = False
+
     def __init__(self, session, settings: TrainSettings | None = None, **changes):
         settings = TrainSettings() if settings is None else settings
         if not isinstance(settings, TrainSettings):
@@ -250,6 +259,7 @@ class Trainer:
         self.steps_per_second = math.nan
         self.device = ""
         self.compile_s = 0.0
+        self.structure_version = 0
         self._driver = None
         self._start()
 
@@ -377,15 +387,40 @@ class Trainer:
             preconditioner=optim.SR(diag_shift=float(s.diag_shift)) if s.sr else None,
         )
         driver.step_runner = self._run_step
+        self.structure_version += 1
         return driver
 
     def _run_step(self, structure, *values):
         outputs, timing = _kernels.call_kernel(
-            _kernels.train_step, *values, structure=structure, to_host=False
+            _kernels.train_step,
+            *values,
+            structure=structure,
+            to_host=False,
+            quick_start=self.quick_start,
         )
         self.device = timing.device
         self.compile_s += timing.compile_s
         return outputs
+
+    def precompile(self) -> None:
+        """Compile the current step structure in a background thread (never blocks).
+
+        The step's inputs (operator data of a full sum) are built in that thread too. A
+        newer request (another setup, other settings) replaces one not yet started; a
+        step that finds the compilation running waits for it instead of compiling again.
+        """
+        driver = self._driver
+
+        def prepare():
+            structure, values = driver.step_inputs()
+            return _kernels.train_step, values, {"structure": structure}
+
+        _kernels.precompile_later(prepare)
+
+    def is_compiled(self) -> bool:
+        """Whether the next step runs an optimised executable without compiling."""
+        structure, values = self._driver.step_inputs()
+        return _kernels.is_compiled(_kernels.train_step, *values, structure=structure)
 
     # ------------------------------------------------------------------ the session
     def sync(self) -> str:

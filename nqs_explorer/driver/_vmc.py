@@ -205,7 +205,9 @@ class VMC:
             **common,
         )
 
-    def _step(self):
+    def step_inputs(self) -> tuple:
+        """``(structure, values)``: what the next step passes to `step_runner`
+        (``step_runner(structure, *values)``), e.g. to compile it ahead of time."""
         vs = self.state
         full = isinstance(vs, FullSumState)
         if full:
@@ -215,8 +217,7 @@ class VMC:
             data = ()
         sampler_state = None if full else vs.sampler.reset(vs.sampler_state)
         shift = jnp.asarray(0.0 if self.preconditioner is None else self.diag_shift)
-        params, self._opt_state, sampler_state, stats = self.step_runner(
-            self._structure(),
+        values = (
             vs.parameters,
             vs.model_state,
             self._opt_state,
@@ -225,6 +226,13 @@ class VMC:
             self._op_leaves,
             data,
         )
+        return self._structure(), values
+
+    def _step(self):
+        vs = self.state
+        full = isinstance(vs, FullSumState)
+        structure, values = self.step_inputs()
+        params, self._opt_state, sampler_state, stats = self.step_runner(structure, *values)
         vs.parameters = params  # also drops cached samples / amplitudes
         if not full:
             vs.sampler_state = sampler_state

@@ -55,6 +55,7 @@ class TrainView(View):
         self._remaining = 0
         self._last_publish = 0.0
         self.publishes = 0
+        self._precompiled = None  # the trainer's structure_version sent to precompile
         narrow = widgets.Layout(width="190px")
         self.optimizer = widgets.Dropdown(
             options=list(compute.TRAIN_OPTIMIZERS), description="optimizer", layout=narrow
@@ -139,7 +140,23 @@ class TrainView(View):
     def _ensure_trainer(self) -> compute.Trainer:
         if self.trainer is None:
             self.trainer = compute.Trainer(self.state.session, self._settings)
+            # Play answers at once: a quickly compiled step runs while the optimised one
+            # compiles in the background
+            self.trainer.quick_start = True
         return self.trainer
+
+    def _precompile(self) -> None:
+        """Compile the step of the current setup and settings in the background as soon
+        as they are known (while the tab is shown), so that Play finds it compiled."""
+        t = self.trainer
+        if t is None or not self.active or self._precompiled == (t, t.structure_version):
+            return
+        self._precompiled = (t, t.structure_version)
+        t.precompile()
+
+    def set_active(self, active: bool) -> None:
+        super().set_active(active)
+        self._precompile()
 
     @property
     def running(self) -> bool:
@@ -188,6 +205,7 @@ class TrainView(View):
         self.handle.update(history, exact, sector)
         self.figure.redraw()
         self._show_status()
+        self._precompile()
 
     def _show_status(self) -> None:
         t = self.trainer
@@ -220,6 +238,7 @@ class TrainView(View):
         if self.trainer is not None:
             self.trainer.configure(**changes)
         self._settings = new
+        self._precompile()
         self.diag_shift.disabled = not new.sr
         self.n_samples.disabled = new.estimator != "samples"
 

@@ -3,6 +3,7 @@ the session follows the trained parameters, structural changes start afresh."""
 
 import asyncio
 
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -168,3 +169,64 @@ def test_background_work_reports_failures_and_needs_a_loop():
     asyncio.run(main())
     assert stops == ["failed"]
     assert str(work.error) == "bad chunk"
+
+
+# Structures used nowhere else in the suite, so the process-wide kernel cache is cold.
+CHAIN5_TFIM = Setup(lattice="Chain", extent=(5,), group=None, hamiltonian="Ising")
+
+
+def test_precompile_in_the_background_then_the_step_compiles_nothing():
+    s = Session(CHAIN5_TFIM)
+    t = Trainer(s, optimizer="SGD", learning_rate=0.02)
+    assert not t.is_compiled()
+    t.precompile()  # returns at once; the thread builds the inputs and compiles
+    assert compute.wait_precompiled(timeout=120)
+    assert t.is_compiled()
+    before = compute.compile_count(), compute.background_compile_count()
+    t.step(2)
+    assert (compute.compile_count(), compute.background_compile_count()) == before
+    assert t.compile_s == 0.0
+
+
+def test_quick_start_runs_a_fast_compiled_step_with_the_same_numbers():
+    s = Session(CHAIN5_TFIM.replace(hyperparameters={"alpha": 2}))
+    reference = Trainer(s, learning_rate=0.03)
+    reference.step(3)
+    compute.wait_precompiled(timeout=120)
+    t = Trainer(Session(s.setup), learning_rate=0.03)
+    t.quick_start = True  # the optimised step is compiled already: no quick one
+    before = compute.compile_count()
+    t.step(3)
+    assert compute.compile_count() == before
+    np.testing.assert_allclose(t.history["energy"], reference.history["energy"], rtol=1e-12)
+
+    q = Trainer(Session(s.setup), learning_rate=0.03, sr=True)  # a new structure
+    q.quick_start = True
+    counts = compute.compile_count(), compute.background_compile_count()
+    q.step(1)
+    assert compute.compile_count() == counts[0] + 1  # the quick executable, waited for
+    assert compute.wait_precompiled(timeout=120)
+    assert compute.background_compile_count() == counts[1] + 1  # the optimised one
+    assert q.is_compiled()
+    q.step(2)
+    assert compute.compile_count() == counts[0] + 1
+    slow = Trainer(Session(s.setup), learning_rate=0.03, sr=True)
+    slow.step(3)  # the optimised executable from the first step on
+    np.testing.assert_allclose(q.history["energy"], slow.history["energy"], rtol=1e-10)
+
+
+def _sin_sum(x):
+    return jnp.sin(x).sum(axis=-1)
+
+
+def test_a_call_waits_for_a_background_compilation_instead_of_compiling_twice():
+    from nqs_explorer.compute._kernels import call_kernel
+
+    x = np.linspace(0.0, 1.0, 21).reshape(3, 7)
+    total = compute.compile_count() + compute.background_compile_count()
+    assert compute.precompile(_sin_sum, x) is True
+    out, _ = call_kernel(_sin_sum, x)  # finds it compiled, waits for it, or compiles it
+    np.testing.assert_allclose(out, np.sin(x).sum(axis=-1), rtol=1e-14)
+    assert compute.wait_precompiled(timeout=60)
+    assert compute.compile_count() + compute.background_compile_count() == total + 1
+    assert compute.precompile(_sin_sum, x) is False

@@ -116,3 +116,16 @@ def test_bad_settings_show_a_message_and_keep_the_settings(chain_state):
     assert view.trainer is None
     view.step_button.click()
     assert "needs a Hamiltonian" in chain_state.messages["train"].text
+
+
+def test_the_step_is_compiled_ahead_of_time_so_play_compiles_nothing(chain_state):
+    view = TrainView(chain_state)  # shown: the step of this setup compiles in the background
+    assert compute.wait_precompiled(timeout=300)
+    assert view.trainer.is_compiled()
+    view.configure(optimizer="SGD", sr=True)  # a new step structure: compiled ahead too
+    assert compute.wait_precompiled(timeout=300)
+    assert view.trainer.is_compiled()
+    before = compute.compile_count()
+    view.trainer.step(2)  # what a chunk of Play runs (publishing may compile log ψ)
+    assert compute.compile_count() == before
+    assert view.trainer.compile_s == 0.0
