@@ -16,7 +16,9 @@ parameters to the session, so every view shows the trained model.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
+import os
 import time
 from collections import OrderedDict
 
@@ -38,6 +40,11 @@ FIDELITY_MAX_SITES = 12
 TRAIN_CHAINS = 16
 #: Most samples per step.
 TRAIN_MAX_SAMPLES = 1 << 16
+#: Format tag and version of `Trainer.to_bytes` files.
+TRAINING_STATE_FORMAT = "nqs_explorer.training_state"
+TRAINING_STATE_VERSION = 1
+#: Largest training-state file `Trainer.load` / `Trainer.from_bytes` read (bytes).
+MAX_TRAINING_STATE_BYTES = 256 << 20
 #: Columns of `Trainer.history`.
 HISTORY_KEYS = (
     "step",
@@ -569,6 +576,107 @@ class Trainer:
         overlap = np.vdot(v, psi)
         norm = np.vdot(v, v).real * np.vdot(psi, psi).real
         return float(abs(overlap) ** 2 / norm) if norm > 0 else None
+
+    # ------------------------------------------------------------------ state as data
+    def to_bytes(self) -> bytes:
+        """The training state as msgpack (`flax.serialization`, never pickle).
+
+        Holds the setup (checked on loading), the settings, the driver's state
+        (parameters, optimizer state with the learning rate, sampler state with its PRNG
+        key, step count), this trainer's history and the parameters training started
+        from (for Reset). `from_bytes` on a trainer of the same setup resumes exactly
+        where this one is: the next steps are bit-identical to an uninterrupted run.
+        """
+        import flax.serialization
+
+        state = {
+            "format": TRAINING_STATE_FORMAT,
+            "version": TRAINING_STATE_VERSION,
+            "setup": self.session.setup.to_json(),
+            "settings": json.dumps(dataclasses.asdict(self._settings), sort_keys=True),
+            "driver": flax.serialization.to_state_dict(self._driver.training_state()),
+            "history": {k: np.asarray(v, float) for k, v in self.history.items()},
+            "step_count": int(self.step_count),
+            "initial": flax.serialization.to_state_dict(jax.device_get(self._initial)),
+        }
+        return flax.serialization.msgpack_serialize(state)
+
+    def from_bytes(self, data: bytes) -> None:
+        """Resume from a training state written by `to_bytes` (see there).
+
+        The file's setup must be the session's (coupling values may differ: training
+        continues with the session's Hamiltonian); its settings replace the current
+        ones. Raises ValueError (naming what is wrong) for a file larger than
+        `MAX_TRAINING_STATE_BYTES`, one that is not a training state, another setup or
+        another model's shapes; the trainer is then unchanged.
+        """
+        import flax.serialization
+
+        if len(data) > MAX_TRAINING_STATE_BYTES:
+            raise ValueError(
+                f"training state file: {len(data)} bytes is over the limit of "
+                f"{MAX_TRAINING_STATE_BYTES} bytes"
+            )
+        try:
+            raw = flax.serialization.msgpack_restore(bytes(data))
+        except Exception as err:  # msgpack raises many unrelated types on garbage
+            raise ValueError(f"training state file is not valid msgpack ({err})") from None
+        if not isinstance(raw, dict) or raw.get("format") != TRAINING_STATE_FORMAT:
+            raise ValueError(f"training state file: not a {TRAINING_STATE_FORMAT!r} file")
+        if raw.get("version") != TRAINING_STATE_VERSION:
+            raise ValueError(
+                f"training state file has version {raw.get('version')!r}; this reader "
+                f"knows {TRAINING_STATE_VERSION}"
+            )
+        try:
+            from ._setup import Setup
+
+            setup = Setup.from_json(str(raw["setup"]))
+            settings = TrainSettings(**json.loads(str(raw["settings"])))
+            settings.validate()
+            history = {k: [float(v) for v in np.asarray(raw["history"][k])] for k in HISTORY_KEYS}
+            step_count = int(raw["step_count"])
+            initial = flax.serialization.from_state_dict(self.session.variables, raw["initial"])
+        except (KeyError, TypeError, ValueError) as err:
+            raise ValueError(f"training state file is malformed: {err}") from None
+        mine = self.session.setup.to_dict()
+        differ = sorted(
+            k for k, v in setup.to_dict().items() if k != "couplings" and mine.get(k) != v
+        )
+        if differ:
+            raise ValueError(
+                f"training state file is for another setup ({', '.join(differ)} differ); "
+                "load that setup first"
+            )
+        self.sync()
+        old_settings, old_driver = self._settings, self._driver
+        try:
+            self._settings = settings
+            driver = self._make_driver(self._initial)
+            driver.from_state_dict(raw["driver"])
+        except Exception:
+            self._settings, self._driver = old_settings, old_driver
+            raise
+        self._driver = driver  # the learning rate is in the restored optimizer state
+        self.history, self.step_count = history, step_count
+        self._initial = jax.tree_util.tree_map(np.asarray, initial)
+
+    def save(self, path) -> None:
+        """Write `to_bytes` to ``path``."""
+        with open(path, "wb") as fh:
+            fh.write(self.to_bytes())
+
+    def load(self, path) -> None:
+        """Resume from a file written by `save` (`from_bytes`; the size is checked before
+        reading)."""
+        size = os.path.getsize(path)
+        if size > MAX_TRAINING_STATE_BYTES:
+            raise ValueError(
+                f"training state file {str(path)!r}: {size} bytes is over the limit of "
+                f"{MAX_TRAINING_STATE_BYTES} bytes"
+            )
+        with open(path, "rb") as fh:
+            self.from_bytes(fh.read())
 
     def reset(self) -> None:
         """Back to the parameters training started from: empty history, fresh optimizer

@@ -318,6 +318,14 @@ class VMC:
         """Restore a training state written by `to_bytes` (same model and optimizer)."""
         try:
             raw = flax.serialization.msgpack_restore(data)
+        except Exception as err:  # msgpack raises many unrelated types on garbage
+            raise ValueError(f"not a training state of this driver: {err}") from None
+        self.from_state_dict(raw)
+
+    def from_state_dict(self, raw) -> None:
+        """Restore `training_state` from its state dict (``flax.serialization``); a
+        ValueError leaves the driver as it was."""
+        try:
             template = self.training_state()
             vs = self.state
             params = flax.serialization.from_state_dict(template["params"], raw["params"])
@@ -330,7 +338,9 @@ class VMC:
                 k: [float(v) for v in np.asarray(raw["history"][k])] for k in template["history"]
             }
             step_count = int(raw["step_count"])
-        except (KeyError, ValueError, TypeError) as err:
+            _check_like(template["params"], params, "params")
+            _check_like(template["opt_state"], opt_state, "opt_state")
+        except (KeyError, ValueError, TypeError, AttributeError) as err:
             raise ValueError(f"not a training state of this driver: {err}") from err
         vs.parameters = params
         if isinstance(vs, MCState):
@@ -351,6 +361,18 @@ class VMC:
 
     def __repr__(self) -> str:
         return f"VMC(step_count={self.step_count}, state={self.state!r})"
+
+
+def _check_like(template, tree, name: str) -> None:
+    """ValueError unless every array leaf of ``tree`` has its template leaf's shape."""
+    for (path, want), got in zip(
+        jax.tree_util.tree_leaves_with_path(template),
+        jax.tree_util.tree_leaves(tree),
+        strict=True,
+    ):
+        if np.shape(want) != np.shape(got):
+            where = jax.tree_util.keystr(path)
+            raise ValueError(f"{name}{where} has shape {np.shape(got)}, expected {np.shape(want)}")
 
 
 def _positive(name, value) -> int:
