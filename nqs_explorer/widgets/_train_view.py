@@ -87,6 +87,15 @@ class TrainView(View):
         self.reset_button = widgets.Button(description="Reset", icon="undo")
         for button in (self.play_button, self.pause_button, self.step_button, self.reset_button):
             button.layout.width = "90px"
+        self.state_path = widgets.Text(
+            value="training_state.msgpack", description="training state",
+            layout=widgets.Layout(width="300px"),
+        )  # fmt: skip
+        self.save_state_button = widgets.Button(description="save", icon="save")
+        self.load_state_button = widgets.Button(description="load", icon="folder-open")
+        self.upload_state = widgets.FileUpload(accept=".msgpack", description="upload")
+        for button in (self.save_state_button, self.load_state_button):
+            button.layout.width = "90px"
         self.play_button.add_class("nqx-train-play")
         self.pause_button.add_class("nqx-train-pause")
         self.counter = widgets.HTML()
@@ -120,6 +129,9 @@ class TrainView(View):
         self.on_click(self.pause_button, self.pause, "Pause")
         self.on_click(self.step_button, lambda: self.step(1), "Step")
         self.on_click(self.reset_button, self.reset, "Reset training")
+        self.on_click(self.save_state_button, lambda: self.save_state(), "Save training state")
+        self.on_click(self.load_state_button, lambda: self.load_state(), "Load training state")
+        self.on_value(self.upload_state, self._uploaded_state, "Upload training state")
         self.redraw_on(["setup", "parameters"])
         self.root = widgets.VBox(
             [
@@ -130,6 +142,14 @@ class TrainView(View):
                     [self.play_button, self.pause_button, self.step_button, self.reset_button]
                 ),
                 widgets.HBox([self.counter, self.status]),
+                widgets.HBox(
+                    [
+                        self.state_path,
+                        self.save_state_button,
+                        self.load_state_button,
+                        self.upload_state,
+                    ]
+                ),
                 self.message,
                 self.figure.widget,
             ]
@@ -275,6 +295,36 @@ class TrainView(View):
         trainer = self._ensure_trainer()
         trainer.reset()
         self.state.parameters_changed()
+
+    def save_state(self, path=None) -> None:
+        """Write the training state (`compute.Trainer.save`) to ``path`` (default: the
+        path box)."""
+        path = self.state_path.value.strip() if path is None else path
+        self._ensure_trainer().save(path)
+
+    def load_state(self, path=None) -> None:
+        """Stop, and resume from a training state file (`compute.Trainer.load`): its
+        settings, parameters, optimizer state, PRNG key and history. A file over the
+        size limit, of another setup or malformed raises ValueError and changes nothing."""
+        path = self.state_path.value.strip() if path is None else path
+        self._load(lambda trainer: trainer.load(path))
+
+    def load_state_bytes(self, data: bytes) -> None:
+        """`load_state` from the bytes of an uploaded file."""
+        self._load(lambda trainer: trainer.from_bytes(bytes(data)))
+
+    def _load(self, read) -> None:
+        if self.work.running:
+            raise ValueError("training is running; Pause first")
+        trainer = self._ensure_trainer()
+        read(trainer)
+        self._settings = trainer.settings
+        self._publish()  # every view shows the loaded parameters
+        self.sync()
+
+    def _uploaded_state(self, files) -> None:
+        if files:
+            self.load_state_bytes(files[0]["content"])
 
     # ------------------------------------------------------------------ background
     def _chunk(self) -> bool:
