@@ -25,10 +25,17 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.sharding import NamedSharding
 
 from ..nn.blocks import character_logsumexp, orbit_log_terms
 from ._results import Timing
-from ._sharding import map_sharded, sharded_sample
+from ._sharding import (
+    batch_sharding,
+    constrain_batch,
+    constrain_replicated,
+    map_sharded,
+    sharded_sample,
+)
 from ._strategy import orbit_strategy
 
 #: Most compiled executables kept; the least recently used ones are dropped beyond it.
@@ -123,7 +130,10 @@ def _canonical_leaf(x) -> np.ndarray | jax.Array:
 
 
 def _aval_key(x) -> tuple:
-    return (tuple(x.shape), np.dtype(x.dtype).str, bool(getattr(x, "weak_type", False)))
+    # a sharded argument (several devices) compiles another program: its sharding counts
+    sharding = getattr(x, "sharding", None)
+    placed = sharding if isinstance(sharding, NamedSharding) else None
+    return (tuple(x.shape), np.dtype(x.dtype).str, bool(getattr(x, "weak_type", False)), placed)
 
 
 def _device_name(outputs) -> str:
@@ -592,7 +602,13 @@ def train_step(
     """
     from ..driver import vmc_step
 
-    return vmc_step(
+    sharding = batch_sharding()
+    if sharding is not None:
+        # several devices: the full sum's states (or orbit representatives) and the
+        # Markov chains are split over them, parameters and optimizer state replicated
+        full_sum_data = constrain_batch(full_sum_data, sharding)
+        sampler_state = _constrain_chains(sampler_state, sharding)
+    params, opt_state, sampler_state, stats = vmc_step(
         structure,
         params,
         model_state,
@@ -602,3 +618,14 @@ def train_step(
         op_leaves,
         full_sum_data,
     )
+    if sharding is not None:
+        params, opt_state = constrain_replicated((params, opt_state))
+        sampler_state = _constrain_chains(sampler_state, sharding)
+    return params, opt_state, sampler_state, stats
+
+
+def _constrain_chains(sampler_state, sharding):
+    """The configurations ``σ`` ``(n_chains, N)`` of a Metropolis state split by chain."""
+    if sampler_state is None or not hasattr(sampler_state, "σ"):
+        return sampler_state
+    return sampler_state.replace(σ=constrain_batch(sampler_state.σ, sharding))

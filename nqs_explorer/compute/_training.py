@@ -25,7 +25,7 @@ from collections import OrderedDict
 import jax
 import numpy as np
 
-from . import _hamiltonian, _kernels
+from . import _hamiltonian, _kernels, _sharding
 from ._session_core import check_seed
 
 #: Optimizer choices (``"SGD"`` is NetKet's ``Sgd``).
@@ -236,7 +236,8 @@ class Trainer:
             background compilation of them).
         structure_version: bumped whenever a new driver (a new step to compile, see
             `precompile`) replaces the old one.
-        device: where the last step ran (``"cpu:0"``).
+        device: where the last step ran (``"cpu:0"``; ``"2 × cpu"`` when the step is
+            split over several devices).
         restarts: how many times training started afresh after a session change.
 
     Example:
@@ -267,6 +268,7 @@ class Trainer:
         self.device = ""
         self.compile_s = 0.0
         self.structure_version = 0
+        self._placed = None  # (leaf ids, leaves, placed copies) of the full-sum data
         self._driver = None
         self._start()
 
@@ -397,7 +399,31 @@ class Trainer:
         self.structure_version += 1
         return driver
 
+    def _place(self, values: tuple) -> tuple:
+        """With several devices: the step's inputs on all of them, the full sum's
+        configurations and the Markov chains split over them (the batch axis, as the
+        other kernels), the rest replicated. The operator data of a full sum is placed
+        once per operator (kept by identity), the chains stay split from step to step."""
+        if _sharding.batch_sharding() is None:
+            return values
+        params, model_state, opt_state, sampler_state, shift, op_leaves, data = values
+        leaves = jax.tree_util.tree_leaves(data)
+        ids = tuple(id(leaf) for leaf in leaves)
+        if self._placed is None or self._placed[0] != ids:
+            self._placed = (ids, leaves, _sharding.place(data, batch=True))
+        data = self._placed[2]
+        if sampler_state is not None and hasattr(sampler_state, "σ"):
+            chains = _sharding.place(sampler_state.σ, batch=True)
+            sampler_state = _sharding.place(sampler_state, batch=False).replace(σ=chains)
+        else:
+            sampler_state = _sharding.place(sampler_state, batch=False)
+        params, model_state, opt_state, shift, op_leaves = _sharding.place(
+            (params, model_state, opt_state, shift, op_leaves), batch=False
+        )
+        return params, model_state, opt_state, sampler_state, shift, op_leaves, data
+
     def _run_step(self, structure, *values):
+        values = self._place(values)
         outputs, timing = _kernels.call_kernel(
             _kernels.train_step,
             *values,
@@ -405,7 +431,12 @@ class Trainer:
             to_host=False,
             quick_start=self.quick_start,
         )
-        self.device = timing.device
+        sharding = _sharding.batch_sharding()
+        if sharding is None:
+            self.device = timing.device
+        else:
+            platform = timing.device.split(":")[0]
+            self.device = f"{len(sharding.device_set)} × {platform}"
         self.compile_s += timing.compile_s
         return outputs
 
@@ -420,13 +451,14 @@ class Trainer:
 
         def prepare():
             structure, values = driver.step_inputs()
-            return _kernels.train_step, values, {"structure": structure}
+            return _kernels.train_step, self._place(values), {"structure": structure}
 
         _kernels.precompile_later(prepare)
 
     def is_compiled(self) -> bool:
         """Whether the next step runs an optimised executable without compiling."""
         structure, values = self._driver.step_inputs()
+        values = self._place(values)
         return _kernels.is_compiled(_kernels.train_step, *values, structure=structure)
 
     # ------------------------------------------------------------------ the session
