@@ -80,6 +80,11 @@ def test_every_kernel_is_covered():
             "cache_size",
             "host_transfers",
             "host_transfer_instructions",
+            "background_compile_count",
+            "is_compiled",
+            "precompile",
+            "precompile_later",
+            "wait_precompiled",
         }
     }
     assert kernels == set(IDS)
