@@ -5,7 +5,13 @@ module, tree structure + shapes + dtypes of the array arguments, x64 mode). A mi
 traces, lowers and compiles ``jax.jit(kernel, static_argnames=...)`` once and times it as
 compile time; a hit only runs the stored executable. Values of array arguments
 (configurations, permutations, characters, seeds, parameters) never enter the key, so
-changing them never recompiles.
+changing them never recompiles. The sharding of an argument placed on several devices
+is part of the key.
+
+Compilations run outside the cache's lock, once per key whatever the number of threads:
+`precompile` compiles in a background thread (the Train tab's step, as soon as its setup
+is known) and a call of a key being compiled waits for it; ``call_kernel(...,
+quick_start=True)`` runs a fast-compiled executable while the optimised one compiles.
 
 `jax.jit` is applied here and nowhere else in the application. Each kernel is a
 module-level function: positional arguments are traced pytrees of arrays, keyword-only
