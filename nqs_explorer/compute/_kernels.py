@@ -362,11 +362,12 @@ def call_kernel(
         with _lock:
             full = _executables.get(key)
         if full is None:
-            _precompiler.submit(
-                lambda: _ensure_compiled(kernel, key, args, static, background=True)
-            )
             executable, compile_s = _ensure_compiled(
                 kernel, (*key, "quick"), args, static, quick=True
+            )
+            # after the quick one: on a busy CPU the two would slow each other down
+            _precompiler.submit(
+                lambda: _ensure_compiled(kernel, key, args, static, background=True)
             )
         else:
             executable = full

@@ -204,10 +204,13 @@ class TrainView(View):
     def _draw(self) -> None:
         trainer = self.trainer
         session = self.state.session
-        small = session.hilbert.size <= compute.FIDELITY_MAX_SITES
-        if trainer is None and session.hamiltonian is not None and small:
-            trainer = self._ensure_trainer()  # cheap: no step is compiled yet
-        if trainer is None:
+        n = session.hilbert.size
+        small = n <= compute.FIDELITY_MAX_SITES
+        if trainer is None and session.hamiltonian is not None and n <= compute.FULL_SUM_MAX_SITES:
+            # cheap: its step compiles in the background (`_precompile`)
+            trainer = self._ensure_trainer()
+        if trainer is None or (not small and trainer.step_count == 0):
+            # the exact energies of a large space wait for Play (its first chunk)
             history, exact, sector, label = {"step": [], "energy": []}, None, None, None
         else:
             ref = trainer.reference
