@@ -20,6 +20,7 @@ arguments are static (the linen module, output sizes).
 
 from __future__ import annotations
 
+import atexit
 import inspect
 import re
 import threading
@@ -275,8 +276,16 @@ class _Precompiler:
                 self._cond.wait(left)
         return True
 
+    def shutdown(self, timeout: float = 60.0) -> None:
+        """At interpreter exit: drop queued requests and let a running compilation end
+        (a daemon thread killed inside XLA aborts the process)."""
+        with self._cond:
+            self._job = None
+        self.wait(timeout)
+
 
 _precompiler = _Precompiler()
+atexit.register(_precompiler.shutdown)
 
 
 def _prepare(kernel, args, static):

@@ -56,6 +56,7 @@ class TrainView(View):
         self._last_publish = 0.0
         self.publishes = 0
         self._precompiled = None  # the trainer's structure_version sent to precompile
+        self._built = False  # precompile once shown (`set_active`), not while being built
         narrow = widgets.Layout(width="190px")
         self.optimizer = widgets.Dropdown(
             options=list(compute.TRAIN_OPTIMIZERS), description="optimizer", layout=narrow
@@ -155,6 +156,7 @@ class TrainView(View):
             ]
         )
         self.sync()
+        self._built = True
 
     # ------------------------------------------------------------------ state -> view
     def _ensure_trainer(self) -> compute.Trainer:
@@ -169,7 +171,9 @@ class TrainView(View):
         """Compile the step of the current setup and settings in the background as soon
         as they are known (while the tab is shown), so that Play finds it compiled."""
         t = self.trainer
-        if t is None or not self.active or self._precompiled == (t, t.structure_version):
+        if t is None or not self._built or not self.active:
+            return
+        if self._precompiled == (t, t.structure_version):
             return
         self._precompiled = (t, t.structure_version)
         t.precompile()

@@ -119,7 +119,9 @@ def test_bad_settings_show_a_message_and_keep_the_settings(chain_state):
 
 
 def test_the_step_is_compiled_ahead_of_time_so_play_compiles_nothing(chain_state):
-    view = TrainView(chain_state)  # shown: the step of this setup compiles in the background
+    view = TrainView(chain_state)
+    assert view.trainer is not None
+    view.set_active(True)  # shown: the step of this setup compiles in the background
     assert compute.wait_precompiled(timeout=300)
     assert view.trainer.is_compiled()
     view.configure(optimizer="SGD", sr=True)  # a new step structure: compiled ahead too
