@@ -5,7 +5,14 @@ translations and over the 128-element space group. Measured: the full-sum Adam s
 Metropolis (1024 samples, 16 chains) + SR step for the RBM, and the first step (compile +
 run). Each side runs in its own fresh process (import and compile caches matter).
 
+``--first-step`` measures what pressing Play waits for in the explorer (`compute.Trainer`,
+each figure in a fresh process, the exact reference energies computed before): the first
+step compiled as before, with ``quick_start`` (a fast-compiled step runs while the
+optimised one compiles in the background), and after the background precompilation the
+Train tab starts as soon as the setup is known (time to precompile, then the first step).
+
     python benchmarks/bench_training.py [--quick] [--only ours|netket]
+    python benchmarks/bench_training.py --first-step
 """
 
 from __future__ import annotations
@@ -90,12 +97,110 @@ def _run_side(side: str, quick: bool) -> dict:
     return results
 
 
+FIRST_STEP_CASES = {
+    "tab default: Square 3x3 Heisenberg RBM, full sum": (
+        dict(lattice="Square", extent=(3, 3), hamiltonian="Heisenberg"),
+        {},
+    ),
+    "4x4 TFIM RBM, full sum Adam": (
+        dict(lattice="Square", extent=(4, 4), hamiltonian="Ising", couplings={"h": H_FIELD}),
+        {},
+    ),
+    "4x4 TFIM SymmExpSum(RBM) 16 translations, full sum Adam": (
+        dict(
+            lattice="Square",
+            extent=(4, 4),
+            hamiltonian="Ising",
+            couplings={"h": H_FIELD},
+            group="translation",
+            symmetrize=True,
+        ),
+        {},
+    ),
+    "4x4 TFIM SymmExpSum(RBM) space group, full sum Adam": (
+        dict(
+            lattice="Square",
+            extent=(4, 4),
+            hamiltonian="Ising",
+            couplings={"h": H_FIELD},
+            group="space",
+            symmetrize=True,
+        ),
+        {},
+    ),
+    "4x4 TFIM RBM, Metropolis 1024 + SR": (
+        dict(lattice="Square", extent=(4, 4), hamiltonian="Ising", couplings={"h": H_FIELD}),
+        dict(estimator="samples", n_samples=1024, sr=True, optimizer="SGD"),
+    ),
+}
+FIRST_STEP_MODES = ("plain", "quick_start", "precompiled")
+
+
+def _first_step(case: str, mode: str) -> dict:
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+    from nqs_explorer import compute
+
+    setup, settings = FIRST_STEP_CASES[case]
+    session = compute.Session(compute.Setup(**setup))
+    trainer = compute.Trainer(session, **settings)
+    _ = trainer.reference  # computed when the Train tab is drawn, before Play
+    out = {}
+    if mode == "quick_start":
+        trainer.quick_start = True
+    if mode == "precompiled":
+        t0 = time.perf_counter()
+        trainer.precompile()
+        compute.wait_precompiled()
+        out["precompile_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    trainer.step(1)
+    out["first_s"] = time.perf_counter() - t0
+    out["compile_s"] = trainer.compile_s
+    compute.wait_precompiled()
+    trainer.step(2)
+    t0 = time.perf_counter()
+    trainer.step(10)
+    out["step_s"] = (time.perf_counter() - t0) / 10
+    return out
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def first_step_table() -> None:
+    print(f"load average before: {_load()}; device: CPU")
+    print(f"{'case':58s} {'before':>8s} {'quick':>8s} {'precompile':>10s} {'then Play':>9s}")
+    for case in FIRST_STEP_CASES:
+        row = {}
+        for mode in FIRST_STEP_MODES:
+            cmd = [sys.executable, __file__, "--first-step-case", case, mode]
+            proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            row[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
+        print(
+            f"{case:58s} {row['plain']['first_s']:7.2f}s {row['quick_start']['first_s']:7.2f}s "
+            f"{row['precompiled']['precompile_s']:9.2f}s {row['precompiled']['first_s']:8.3f}s",
+            flush=True,
+        )
+    print(f"load average after: {_load()}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="skip the space group, fewer steps")
     parser.add_argument("--only", choices=["ours", "netket"])
     parser.add_argument("--side", choices=["ours", "netket"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--first-step", action="store_true", help="what Play waits for in the explorer"
+    )
+    parser.add_argument("--first-step-case", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.first_step_case:
+        print(json.dumps(_first_step(*args.first_step_case)))
+        return
+    if args.first_step:
+        first_step_table()
+        return
     if args.side:
         print(json.dumps(_run_side(args.side, args.quick)))
         return

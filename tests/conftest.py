@@ -35,3 +35,16 @@ def getkey():
 def rng():
     """A seeded numpy Generator."""
     return np.random.default_rng(20261123)
+
+
+@pytest.fixture(autouse=True)
+def _no_background_compilation_left():
+    """A test ends when the background compilations it started (the Train tab compiles
+    its step ahead of time) are done: they would count in the next test's compile
+    counters and compete for its CPU."""
+    yield
+    import sys
+
+    kernels = sys.modules.get("nqs_explorer.compute._kernels")
+    if kernels is not None:
+        assert kernels.wait_precompiled(timeout=300), "a background compilation hangs"

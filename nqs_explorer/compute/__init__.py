@@ -48,8 +48,11 @@ from ._hamiltonian import resolve_couplings as resolve_couplings
 from ._histogram import HISTOGRAM_MAX_SITES as HISTOGRAM_MAX_SITES
 from ._histogram import SampleHistogram as SampleHistogram
 from ._histogram import sample_histogram as sample_histogram
+from ._kernels import background_compile_count as background_compile_count
 from ._kernels import cache_size as cache_size
 from ._kernels import compile_count as compile_count
+from ._kernels import precompile as precompile
+from ._kernels import wait_precompiled as wait_precompiled
 from ._modules import ModuleRow as ModuleRow
 from ._modules import autoregressive_mask as autoregressive_mask
 from ._modules import module_rows as module_rows
@@ -151,6 +154,7 @@ __all__ = [
     "TrainSettings",
     "Trainer",
     "autoregressive_mask",
+    "background_compile_count",
     "build_hamiltonian",
     "cache_size",
     "carried_over",
@@ -168,6 +172,7 @@ __all__ = [
     "orbit_by_class",
     "orbit_by_configuration",
     "orbit_strategy",
+    "precompile",
     "reach_from_first_layer",
     "read_setup_file",
     "readable_orbit",
@@ -176,4 +181,5 @@ __all__ = [
     "sample_histogram",
     "setup_file_json",
     "spectrum_cache_size",
+    "wait_precompiled",
 ]

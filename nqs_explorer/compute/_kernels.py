@@ -5,7 +5,13 @@ module, tree structure + shapes + dtypes of the array arguments, x64 mode). A mi
 traces, lowers and compiles ``jax.jit(kernel, static_argnames=...)`` once and times it as
 compile time; a hit only runs the stored executable. Values of array arguments
 (configurations, permutations, characters, seeds, parameters) never enter the key, so
-changing them never recompiles.
+changing them never recompiles. The sharding of an argument placed on several devices
+is part of the key.
+
+Compilations run outside the cache's lock, once per key whatever the number of threads:
+`precompile` compiles in a background thread (the Train tab's step, as soon as its setup
+is known) and a call of a key being compiled waits for it; ``call_kernel(...,
+quick_start=True)`` runs a fast-compiled executable while the optimised one compiles.
 
 `jax.jit` is applied here and nowhere else in the application. Each kernel is a
 module-level function: positional arguments are traced pytrees of arrays, keyword-only
@@ -14,6 +20,7 @@ arguments are static (the linen module, output sizes).
 
 from __future__ import annotations
 
+import atexit
 import inspect
 import re
 import threading
@@ -25,10 +32,17 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.sharding import NamedSharding
 
 from ..nn.blocks import character_logsumexp, orbit_log_terms
 from ._results import Timing
-from ._sharding import map_sharded, sharded_sample
+from ._sharding import (
+    batch_sharding,
+    constrain_batch,
+    constrain_replicated,
+    map_sharded,
+    sharded_sample,
+)
 from ._strategy import orbit_strategy
 
 #: Most compiled executables kept; the least recently used ones are dropped beyond it.
@@ -36,8 +50,10 @@ MAX_EXECUTABLES = 512
 
 _lock = threading.Lock()
 _executables: OrderedDict[tuple, Any] = OrderedDict()
+_pending: dict[tuple, threading.Event] = {}  # keys being compiled, by any thread
 _jitted: dict[Callable, Any] = {}
 _compile_count = 0
+_background_compile_count = 0
 
 
 # Kernels that run on one configuration (or once per build) compile faster without
@@ -79,13 +95,20 @@ _HOST_TRANSFER = re.compile(
 )
 
 
-def _compile(kernel: Callable, args: tuple, static: dict):
-    """Lower and compile ``kernel`` for ``args`` (canonical leaves) with the backend's options."""
-    jitted = _jitted.get(kernel)
-    if jitted is None:
-        jitted = jax.jit(kernel, static_argnames=_static_names(kernel))
-        _jitted[kernel] = jitted
-    return jitted.lower(*args, **static).compile(_compiler_options(kernel.__name__))
+_UNSET = object()
+
+
+def _compile(kernel: Callable, args: tuple, static: dict, options=_UNSET):
+    """Lower and compile ``kernel`` for ``args`` (canonical leaves); ``options``: XLA's
+    compiler options (default: the backend's for that kernel, `_compiler_options`)."""
+    with _lock:
+        jitted = _jitted.get(kernel)
+        if jitted is None:
+            jitted = jax.jit(kernel, static_argnames=_static_names(kernel))
+            _jitted[kernel] = jitted
+    if options is _UNSET:
+        options = _compiler_options(kernel.__name__)
+    return jitted.lower(*args, **static).compile(options)
 
 
 def host_transfers(kernel: Callable, *args, **static) -> list[str]:
@@ -114,7 +137,10 @@ def _canonical_leaf(x) -> np.ndarray | jax.Array:
 
 
 def _aval_key(x) -> tuple:
-    return (tuple(x.shape), np.dtype(x.dtype).str, bool(getattr(x, "weak_type", False)))
+    # a sharded argument (several devices) compiles another program: its sharding counts
+    sharding = getattr(x, "sharding", None)
+    placed = sharding if isinstance(sharding, NamedSharding) else None
+    return (tuple(x.shape), np.dtype(x.dtype).str, bool(getattr(x, "weak_type", False)), placed)
 
 
 def _device_name(outputs) -> str:
@@ -131,7 +157,196 @@ def _static_names(kernel: Callable) -> tuple[str, ...]:
     return tuple(p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY)
 
 
-def call_kernel(kernel: Callable, *args, to_host: bool = True, **static) -> tuple[Any, Timing]:
+def _cache_key(kernel: Callable, leaves, treedef, static: dict) -> tuple:
+    try:
+        static_key = tuple(sorted(static.items()))
+        hash(static_key)
+    except TypeError as err:
+        raise TypeError(
+            f"static arguments of kernel {kernel.__name__} must be hashable: {err}"
+        ) from None
+    return (
+        f"{kernel.__module__}.{kernel.__qualname__}",  # distinct kernels may share a name
+        static_key,
+        treedef,
+        tuple(_aval_key(leaf) for leaf in leaves),
+        bool(jax.config.jax_enable_x64),
+    )
+
+
+def _ensure_compiled(kernel, key, args, static, *, quick=False, background=False):
+    """The executable for ``key``, compiled once even with several threads.
+
+    A compilation runs outside the cache's lock (XLA releases the GIL), so a long one in
+    a background thread never holds up other kernels; a second caller of the same key
+    waits for the first. ``quick``: XLA's fast-compile options (`_FAST_COMPILE`).
+
+    Returns:
+        ``(executable, compile_s)``; ``compile_s``: seconds spent compiling or waiting for
+        another thread's compilation (0 for a cache hit).
+    """
+    global _compile_count, _background_compile_count
+    waited = 0.0
+    while True:
+        with _lock:
+            executable = _executables.get(key)
+            if executable is not None:
+                _executables.move_to_end(key)
+                return executable, waited
+            event = _pending.get(key)
+            owner = event is None
+            if owner:
+                event = _pending[key] = threading.Event()
+        if not owner:
+            start = time.perf_counter()
+            event.wait()  # the other thread's result, or its failure: then compile here
+            waited += time.perf_counter() - start
+            continue
+        try:
+            start = time.perf_counter()
+            options = _quick_options() if quick else _compiler_options(kernel.__name__)
+            executable = _compile(kernel, args, static, options)
+            compile_s = waited + time.perf_counter() - start
+            with _lock:
+                _executables[key] = executable
+                if background:
+                    _background_compile_count += 1
+                else:
+                    _compile_count += 1
+                while len(_executables) > MAX_EXECUTABLES:
+                    _executables.popitem(last=False)
+        finally:
+            with _lock:
+                _pending.pop(key, None)
+            event.set()
+        return executable, compile_s
+
+
+def _quick_options() -> dict:
+    return _FAST_COMPILE_CPU if jax.default_backend() == "cpu" else _FAST_COMPILE
+
+
+class _Precompiler:
+    """One daemon thread running the latest requested compilation (``job()``, a callable;
+    older requests that have not started are dropped: a new setup replaces the
+    precompilation of the old one)."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._job = None
+        self._thread = None
+        self.busy = False
+
+    def submit(self, job: Callable[[], Any]) -> None:
+        with self._cond:
+            self._job = job
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._loop, name="nqx-precompile", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify()
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while self._job is None:
+                    if not self._cond.wait(timeout=30.0):
+                        self._thread = None  # idle: let the thread end
+                        return
+                job, self._job = self._job, None
+                self.busy = True
+            try:
+                job()
+            except Exception:  # a foreground call of the same key raises it again
+                pass
+            finally:
+                with self._cond:
+                    self.busy = self._job is not None
+                    self._cond.notify_all()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until no precompilation is queued or running; False on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            while self._job is not None or self.busy:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                self._cond.wait(left)
+        return True
+
+    def shutdown(self, timeout: float = 60.0) -> None:
+        """At interpreter exit: drop queued requests and let a running compilation end
+        (a daemon thread killed inside XLA aborts the process)."""
+        with self._cond:
+            self._job = None
+        self.wait(timeout)
+
+
+_precompiler = _Precompiler()
+atexit.register(_precompiler.shutdown)
+
+
+def _prepare(kernel, args, static):
+    args = jax.tree_util.tree_map(_canonical_leaf, args)
+    leaves, treedef = jax.tree_util.tree_flatten(args)
+    return args, _cache_key(kernel, leaves, treedef, static)
+
+
+def is_compiled(kernel: Callable, *args, **static) -> bool:
+    """Whether `call_kernel` would run ``kernel(*args, **static)`` without compiling."""
+    _, key = _prepare(kernel, args, static)
+    with _lock:
+        return key in _executables
+
+
+def precompile(kernel: Callable, *args, **static) -> bool:
+    """Compile ``kernel(*args, **static)`` in a background thread (never blocks).
+
+    Only shapes, dtypes and static arguments matter, as for `call_kernel`. The newest
+    request replaces one that has not started; a later `call_kernel` of the same key
+    finds the executable, or waits for the compilation already running.
+
+    Returns:
+        False when the kernel is compiled already (nothing to do), else True.
+    """
+    args, key = _prepare(kernel, args, static)
+    with _lock:
+        if key in _executables:
+            return False
+    _precompiler.submit(lambda: _ensure_compiled(kernel, key, args, static, background=True))
+    return True
+
+
+def precompile_later(prepare: Callable[[], tuple]) -> None:
+    """Like `precompile`, with the arguments computed in the background thread too:
+    ``prepare()`` returns ``(kernel, args, static)`` (for arguments that take a while to
+    build, such as a training step's operator data)."""
+
+    def job():
+        kernel, args, static = prepare()
+        args, key = _prepare(kernel, args, static)
+        _ensure_compiled(kernel, key, args, static, background=True)
+
+    _precompiler.submit(job)
+
+
+def wait_precompiled(timeout: float | None = None) -> bool:
+    """Block until background precompilation is idle (tests, benchmarks); False on timeout."""
+    return _precompiler.wait(timeout)
+
+
+def background_compile_count() -> int:
+    """Number of compilations done by `precompile`'s background thread (and the optimised
+    executables that `call_kernel(..., quick_start=True)` had compiled behind a quick one).
+    `compile_count` counts only those a call waited for."""
+    return _background_compile_count
+
+
+def call_kernel(
+    kernel: Callable, *args, to_host: bool = True, quick_start: bool = False, **static
+) -> tuple[Any, Timing]:
     """Run ``kernel(*args, **static)`` through the cache.
 
     Args:
@@ -140,42 +355,33 @@ def call_kernel(kernel: Callable, *args, to_host: bool = True, **static) -> tupl
             pytrees of arrays.
         *args: the traced arguments.
         to_host: return numpy arrays (True) or leave the outputs on the device.
+        quick_start: while the optimised executable is not compiled, run one compiled
+            with XLA's fast-compile options (a few times faster to compile, slower to
+            run) and compile the optimised one in the background; later calls use it
+            once it is ready (for the first training step: Play answers at once).
         **static: the static arguments (part of the cache key).
 
     Returns:
         ``(outputs, timing)``: the outputs (same pytree) and a `Timing`.
     """
-    global _compile_count
-    args = jax.tree_util.tree_map(_canonical_leaf, args)
-    leaves, treedef = jax.tree_util.tree_flatten(args)
-    try:
-        static_key = tuple(sorted(static.items()))
-        hash(static_key)
-    except TypeError as err:
-        raise TypeError(
-            f"static arguments of kernel {kernel.__name__} must be hashable: {err}"
-        ) from None
-    key = (
-        f"{kernel.__module__}.{kernel.__qualname__}",  # distinct kernels may share a name
-        static_key,
-        treedef,
-        tuple(_aval_key(leaf) for leaf in leaves),
-        bool(jax.config.jax_enable_x64),
-    )
+    args, key = _prepare(kernel, args, static)
+    executable = None
     compile_s = 0.0
-    with _lock:  # one compilation per key, even with several threads
-        executable = _executables.get(key)
-        compiled = executable is None
-        if compiled:
-            start = time.perf_counter()
-            executable = _compile(kernel, args, static)
-            compile_s = time.perf_counter() - start
-            _executables[key] = executable
-            _compile_count += 1
-            while len(_executables) > MAX_EXECUTABLES:
-                _executables.popitem(last=False)
+    if quick_start:
+        with _lock:
+            full = _executables.get(key)
+        if full is None:
+            executable, compile_s = _ensure_compiled(
+                kernel, (*key, "quick"), args, static, quick=True
+            )
+            # after the quick one: on a busy CPU the two would slow each other down
+            _precompiler.submit(
+                lambda: _ensure_compiled(kernel, key, args, static, background=True)
+            )
         else:
-            _executables.move_to_end(key)
+            executable = full
+    if executable is None:
+        executable, compile_s = _ensure_compiled(kernel, key, args, static)
     start = time.perf_counter()
     outputs = executable(*args)
     outputs = jax.block_until_ready(outputs)
@@ -185,7 +391,7 @@ def call_kernel(kernel: Callable, *args, to_host: bool = True, **static) -> tupl
         outputs = jax.device_get(outputs)
     timing = Timing(
         kernel=kernel.__name__,
-        compiled=compiled,
+        compiled=compile_s > 0,
         compile_s=compile_s,
         run_s=run_s,
         device=device,
@@ -438,7 +644,13 @@ def train_step(
     """
     from ..driver import vmc_step
 
-    return vmc_step(
+    sharding = batch_sharding()
+    if sharding is not None:
+        # several devices: the full sum's states (or orbit representatives) and the
+        # Markov chains are split over them, parameters and optimizer state replicated
+        full_sum_data = constrain_batch(full_sum_data, sharding)
+        sampler_state = _constrain_chains(sampler_state, sharding)
+    params, opt_state, sampler_state, stats = vmc_step(
         structure,
         params,
         model_state,
@@ -448,3 +660,14 @@ def train_step(
         op_leaves,
         full_sum_data,
     )
+    if sharding is not None:
+        params, opt_state = constrain_replicated((params, opt_state))
+        sampler_state = _constrain_chains(sampler_state, sharding)
+    return params, opt_state, sampler_state, stats
+
+
+def _constrain_chains(sampler_state, sharding):
+    """The configurations ``σ`` ``(n_chains, N)`` of a Metropolis state split by chain."""
+    if sampler_state is None or not hasattr(sampler_state, "σ"):
+        return sampler_state
+    return sampler_state.replace(σ=constrain_batch(sampler_state.σ, sharding))

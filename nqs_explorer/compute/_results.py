@@ -14,7 +14,8 @@ class Timing:
     Attributes:
         kernel: the kernel's name (``"log_psi"``, ``"orbit"``, ...); several joined by
             ``+`` when a call ran several; ``""`` when it needed none.
-        compiled: True when this call had to trace, lower and compile the kernel.
+        compiled: True when this call had to trace, lower and compile the kernel (or wait
+            for another thread compiling it).
         compile_s: seconds spent tracing, lowering and compiling (0.0 on a cache hit).
         run_s: seconds from the call to the outputs being ready on the device.
         device: the device the outputs live on, e.g. ``"cpu:0"`` or ``"gpu:0"``.

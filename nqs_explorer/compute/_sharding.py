@@ -102,6 +102,45 @@ def map_sharded(fn: Callable, x: jax.Array):
     return outputs if total == n else jax.tree_util.tree_map(lambda o: o[:n], outputs)
 
 
+def replicated_sharding(devices=None) -> NamedSharding | None:
+    """Every device holds the whole array (same mesh as `batch_sharding`); None for one
+    device."""
+    sharding = batch_sharding(devices)
+    return None if sharding is None else NamedSharding(sharding.mesh, PartitionSpec())
+
+
+def place(tree, *, batch: bool, devices=None):
+    """Outside `jax.jit`: put ``tree``'s array leaves on all devices (`jax.device_put`).
+
+    ``batch=True`` splits the leading axis of each leaf whose size is a multiple of the
+    device count (`batch_sharding`) and replicates the others; ``batch=False``
+    replicates every leaf. A leaf already placed so is returned as it is (no copy);
+    ``None`` leaves stay. A no-op with one device.
+    """
+    sharding = batch_sharding(devices)
+    if sharding is None:
+        return tree
+    replicated = NamedSharding(sharding.mesh, PartitionSpec())
+    n_shards = len(sharding.device_set)
+
+    def put(leaf):
+        split = batch and np.ndim(leaf) > 0 and np.shape(leaf)[0] % n_shards == 0
+        target = sharding if split else replicated
+        if isinstance(leaf, jax.Array) and leaf.sharding == target:
+            return leaf
+        return jax.device_put(leaf, target)
+
+    return jax.tree_util.tree_map(put, tree)
+
+
+def constrain_replicated(tree):
+    """Inside `jax.jit`: every array leaf replicated over the devices (no-op with one)."""
+    sharding = replicated_sharding()
+    if sharding is None:
+        return tree
+    return jax.tree_util.tree_map(lambda x: jax.lax.with_sharding_constraint(x, sharding), tree)
+
+
 @functools.partial(jax.jit, static_argnames="model")
 def sharded_log_psi(model, variables: Mapping, x: jax.Array) -> jax.Array:
     """``model.apply(variables, x)`` with the batch ``x`` ``(B, N)`` sharded over devices.

@@ -16,14 +16,16 @@ parameters to the session, so every view shows the trained model.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
+import os
 import time
 from collections import OrderedDict
 
 import jax
 import numpy as np
 
-from . import _hamiltonian, _kernels
+from . import _hamiltonian, _kernels, _sharding
 from ._session_core import check_seed
 
 #: Optimizer choices (``"SGD"`` is NetKet's ``Sgd``).
@@ -38,6 +40,11 @@ FIDELITY_MAX_SITES = 12
 TRAIN_CHAINS = 16
 #: Most samples per step.
 TRAIN_MAX_SAMPLES = 1 << 16
+#: Format tag and version of `Trainer.to_bytes` files.
+TRAINING_STATE_FORMAT = "nqs_explorer.training_state"
+TRAINING_STATE_VERSION = 1
+#: Largest training-state file `Trainer.load` / `Trainer.from_bytes` read (bytes).
+MAX_TRAINING_STATE_BYTES = 256 << 20
 #: Columns of `Trainer.history`.
 HISTORY_KEYS = (
     "step",
@@ -225,8 +232,12 @@ class Trainer:
         step_count: steps done since the last (re)start.
         steps_per_second: measured over the last `run_for` / `step` call (compilation
             excluded).
-        compile_s: seconds spent compiling training steps so far.
-        device: where the last step ran (``"cpu:0"``).
+        compile_s: seconds spent compiling training steps so far (or waiting for a
+            background compilation of them).
+        structure_version: bumped whenever a new driver (a new step to compile, see
+            `precompile`) replaces the old one.
+        device: where the last step ran (``"cpu:0"``; ``"2 × cpu"`` when the step is
+            split over several devices).
         restarts: how many times training started afresh after a session change.
 
     Example:
@@ -239,6 +250,12 @@ class Trainer:
         (3, 'full space')
     """
 
+    #: Run a new step structure first with a quickly compiled executable while the
+    #: optimised one compiles in the background (`compute.call_kernel`'s
+    #: ``quick_start``): the first step answers in a fraction of the compile time. The
+    #: Train tab sets it; off by default, so that compilation counts stay deterministic.
+    quick_start = False
+
     def __init__(self, session, settings: TrainSettings | None = None, **changes):
         settings = TrainSettings() if settings is None else settings
         if not isinstance(settings, TrainSettings):
@@ -250,6 +267,8 @@ class Trainer:
         self.steps_per_second = math.nan
         self.device = ""
         self.compile_s = 0.0
+        self.structure_version = 0
+        self._placed = None  # (leaf ids, leaves, placed copies) of the full-sum data
         self._driver = None
         self._start()
 
@@ -377,15 +396,70 @@ class Trainer:
             preconditioner=optim.SR(diag_shift=float(s.diag_shift)) if s.sr else None,
         )
         driver.step_runner = self._run_step
+        self.structure_version += 1
         return driver
 
-    def _run_step(self, structure, *values):
-        outputs, timing = _kernels.call_kernel(
-            _kernels.train_step, *values, structure=structure, to_host=False
+    def _place(self, values: tuple) -> tuple:
+        """With several devices: the step's inputs on all of them, the full sum's
+        configurations and the Markov chains split over them (the batch axis, as the
+        other kernels), the rest replicated. The operator data of a full sum is placed
+        once per operator (kept by identity), the chains stay split from step to step."""
+        if _sharding.batch_sharding() is None:
+            return values
+        params, model_state, opt_state, sampler_state, shift, op_leaves, data = values
+        leaves = jax.tree_util.tree_leaves(data)
+        ids = tuple(id(leaf) for leaf in leaves)
+        if self._placed is None or self._placed[0] != ids:
+            self._placed = (ids, leaves, _sharding.place(data, batch=True))
+        data = self._placed[2]
+        if sampler_state is not None and hasattr(sampler_state, "σ"):
+            chains = _sharding.place(sampler_state.σ, batch=True)
+            sampler_state = _sharding.place(sampler_state, batch=False).replace(σ=chains)
+        else:
+            sampler_state = _sharding.place(sampler_state, batch=False)
+        params, model_state, opt_state, shift, op_leaves = _sharding.place(
+            (params, model_state, opt_state, shift, op_leaves), batch=False
         )
-        self.device = timing.device
+        return params, model_state, opt_state, sampler_state, shift, op_leaves, data
+
+    def _run_step(self, structure, *values):
+        values = self._place(values)
+        outputs, timing = _kernels.call_kernel(
+            _kernels.train_step,
+            *values,
+            structure=structure,
+            to_host=False,
+            quick_start=self.quick_start,
+        )
+        sharding = _sharding.batch_sharding()
+        if sharding is None:
+            self.device = timing.device
+        else:
+            platform = timing.device.split(":")[0]
+            self.device = f"{len(sharding.device_set)} × {platform}"
         self.compile_s += timing.compile_s
         return outputs
+
+    def precompile(self) -> None:
+        """Compile the current step structure in a background thread (never blocks).
+
+        The step's inputs (operator data of a full sum) are built in that thread too. A
+        newer request (another setup, other settings) replaces one not yet started; a
+        step that finds the compilation running waits for it instead of compiling again.
+        """
+        driver = self._driver
+
+        def prepare():
+            structure, values = driver.step_inputs()
+            return _kernels.train_step, self._place(values), {"structure": structure}
+
+        _kernels.precompile_later(prepare)
+
+    def is_compiled(self) -> bool:
+        """Whether the next step runs an optimised executable without compiling."""
+        structure, values = self._driver.step_inputs()
+        values = self._place(values)
+        return _kernels.is_compiled(_kernels.train_step, *values, structure=structure)
 
     # ------------------------------------------------------------------ the session
     def sync(self) -> str:
@@ -534,6 +608,107 @@ class Trainer:
         overlap = np.vdot(v, psi)
         norm = np.vdot(v, v).real * np.vdot(psi, psi).real
         return float(abs(overlap) ** 2 / norm) if norm > 0 else None
+
+    # ------------------------------------------------------------------ state as data
+    def to_bytes(self) -> bytes:
+        """The training state as msgpack (`flax.serialization`, never pickle).
+
+        Holds the setup (checked on loading), the settings, the driver's state
+        (parameters, optimizer state with the learning rate, sampler state with its PRNG
+        key, step count), this trainer's history and the parameters training started
+        from (for Reset). `from_bytes` on a trainer of the same setup resumes exactly
+        where this one is: the next steps are bit-identical to an uninterrupted run.
+        """
+        import flax.serialization
+
+        state = {
+            "format": TRAINING_STATE_FORMAT,
+            "version": TRAINING_STATE_VERSION,
+            "setup": self.session.setup.to_json(),
+            "settings": json.dumps(dataclasses.asdict(self._settings), sort_keys=True),
+            "driver": flax.serialization.to_state_dict(self._driver.training_state()),
+            "history": {k: np.asarray(v, float) for k, v in self.history.items()},
+            "step_count": int(self.step_count),
+            "initial": flax.serialization.to_state_dict(jax.device_get(self._initial)),
+        }
+        return flax.serialization.msgpack_serialize(state)
+
+    def from_bytes(self, data: bytes) -> None:
+        """Resume from a training state written by `to_bytes` (see there).
+
+        The file's setup must be the session's (coupling values may differ: training
+        continues with the session's Hamiltonian); its settings replace the current
+        ones. Raises ValueError (naming what is wrong) for a file larger than
+        `MAX_TRAINING_STATE_BYTES`, one that is not a training state, another setup or
+        another model's shapes; the trainer is then unchanged.
+        """
+        import flax.serialization
+
+        if len(data) > MAX_TRAINING_STATE_BYTES:
+            raise ValueError(
+                f"training state file: {len(data)} bytes is over the limit of "
+                f"{MAX_TRAINING_STATE_BYTES} bytes"
+            )
+        try:
+            raw = flax.serialization.msgpack_restore(bytes(data))
+        except Exception as err:  # msgpack raises many unrelated types on garbage
+            raise ValueError(f"training state file is not valid msgpack ({err})") from None
+        if not isinstance(raw, dict) or raw.get("format") != TRAINING_STATE_FORMAT:
+            raise ValueError(f"training state file: not a {TRAINING_STATE_FORMAT!r} file")
+        if raw.get("version") != TRAINING_STATE_VERSION:
+            raise ValueError(
+                f"training state file has version {raw.get('version')!r}; this reader "
+                f"knows {TRAINING_STATE_VERSION}"
+            )
+        try:
+            from ._setup import Setup
+
+            setup = Setup.from_json(str(raw["setup"]))
+            settings = TrainSettings(**json.loads(str(raw["settings"])))
+            settings.validate()
+            history = {k: [float(v) for v in np.asarray(raw["history"][k])] for k in HISTORY_KEYS}
+            step_count = int(raw["step_count"])
+            initial = flax.serialization.from_state_dict(self.session.variables, raw["initial"])
+        except (KeyError, TypeError, ValueError) as err:
+            raise ValueError(f"training state file is malformed: {err}") from None
+        mine = self.session.setup.to_dict()
+        differ = sorted(
+            k for k, v in setup.to_dict().items() if k != "couplings" and mine.get(k) != v
+        )
+        if differ:
+            raise ValueError(
+                f"training state file is for another setup ({', '.join(differ)} differ); "
+                "load that setup first"
+            )
+        self.sync()
+        old_settings, old_driver = self._settings, self._driver
+        try:
+            self._settings = settings
+            driver = self._make_driver(self._initial)
+            driver.from_state_dict(raw["driver"])
+        except Exception:
+            self._settings, self._driver = old_settings, old_driver
+            raise
+        self._driver = driver  # the learning rate is in the restored optimizer state
+        self.history, self.step_count = history, step_count
+        self._initial = jax.tree_util.tree_map(np.asarray, initial)
+
+    def save(self, path) -> None:
+        """Write `to_bytes` to ``path``."""
+        with open(path, "wb") as fh:
+            fh.write(self.to_bytes())
+
+    def load(self, path) -> None:
+        """Resume from a file written by `save` (`from_bytes`; the size is checked before
+        reading)."""
+        size = os.path.getsize(path)
+        if size > MAX_TRAINING_STATE_BYTES:
+            raise ValueError(
+                f"training state file {str(path)!r}: {size} bytes is over the limit of "
+                f"{MAX_TRAINING_STATE_BYTES} bytes"
+            )
+        with open(path, "rb") as fh:
+            self.from_bytes(fh.read())
 
     def reset(self) -> None:
         """Back to the parameters training started from: empty history, fresh optimizer

@@ -205,7 +205,9 @@ class VMC:
             **common,
         )
 
-    def _step(self):
+    def step_inputs(self) -> tuple:
+        """``(structure, values)``: what the next step passes to `step_runner`
+        (``step_runner(structure, *values)``), e.g. to compile it ahead of time."""
         vs = self.state
         full = isinstance(vs, FullSumState)
         if full:
@@ -215,8 +217,7 @@ class VMC:
             data = ()
         sampler_state = None if full else vs.sampler.reset(vs.sampler_state)
         shift = jnp.asarray(0.0 if self.preconditioner is None else self.diag_shift)
-        params, self._opt_state, sampler_state, stats = self.step_runner(
-            self._structure(),
+        values = (
             vs.parameters,
             vs.model_state,
             self._opt_state,
@@ -225,6 +226,13 @@ class VMC:
             self._op_leaves,
             data,
         )
+        return self._structure(), values
+
+    def _step(self):
+        vs = self.state
+        full = isinstance(vs, FullSumState)
+        structure, values = self.step_inputs()
+        params, self._opt_state, sampler_state, stats = self.step_runner(structure, *values)
         vs.parameters = params  # also drops cached samples / amplitudes
         if not full:
             vs.sampler_state = sampler_state
@@ -310,6 +318,14 @@ class VMC:
         """Restore a training state written by `to_bytes` (same model and optimizer)."""
         try:
             raw = flax.serialization.msgpack_restore(data)
+        except Exception as err:  # msgpack raises many unrelated types on garbage
+            raise ValueError(f"not a training state of this driver: {err}") from None
+        self.from_state_dict(raw)
+
+    def from_state_dict(self, raw) -> None:
+        """Restore `training_state` from its state dict (``flax.serialization``); a
+        ValueError leaves the driver as it was."""
+        try:
             template = self.training_state()
             vs = self.state
             params = flax.serialization.from_state_dict(template["params"], raw["params"])
@@ -322,7 +338,9 @@ class VMC:
                 k: [float(v) for v in np.asarray(raw["history"][k])] for k in template["history"]
             }
             step_count = int(raw["step_count"])
-        except (KeyError, ValueError, TypeError) as err:
+            _check_like(template["params"], params, "params")
+            _check_like(template["opt_state"], opt_state, "opt_state")
+        except (KeyError, ValueError, TypeError, AttributeError) as err:
             raise ValueError(f"not a training state of this driver: {err}") from err
         vs.parameters = params
         if isinstance(vs, MCState):
@@ -343,6 +361,18 @@ class VMC:
 
     def __repr__(self) -> str:
         return f"VMC(step_count={self.step_count}, state={self.state!r})"
+
+
+def _check_like(template, tree, name: str) -> None:
+    """ValueError unless every array leaf of ``tree`` has its template leaf's shape."""
+    for (path, want), got in zip(
+        jax.tree_util.tree_leaves_with_path(template),
+        jax.tree_util.tree_leaves(tree),
+        strict=True,
+    ):
+        if np.shape(want) != np.shape(got):
+            where = jax.tree_util.keystr(path)
+            raise ValueError(f"{name}{where} has shape {np.shape(got)}, expected {np.shape(want)}")
 
 
 def _positive(name, value) -> int:

@@ -55,6 +55,8 @@ class TrainView(View):
         self._remaining = 0
         self._last_publish = 0.0
         self.publishes = 0
+        self._precompiled = None  # the trainer's structure_version sent to precompile
+        self._built = False  # precompile once shown (`set_active`), not while being built
         narrow = widgets.Layout(width="190px")
         self.optimizer = widgets.Dropdown(
             options=list(compute.TRAIN_OPTIMIZERS), description="optimizer", layout=narrow
@@ -85,6 +87,15 @@ class TrainView(View):
         self.step_button = widgets.Button(description="Step", icon="step-forward")
         self.reset_button = widgets.Button(description="Reset", icon="undo")
         for button in (self.play_button, self.pause_button, self.step_button, self.reset_button):
+            button.layout.width = "90px"
+        self.state_path = widgets.Text(
+            value="training_state.msgpack", description="training state",
+            layout=widgets.Layout(width="300px"),
+        )  # fmt: skip
+        self.save_state_button = widgets.Button(description="save", icon="save")
+        self.load_state_button = widgets.Button(description="load", icon="folder-open")
+        self.upload_state = widgets.FileUpload(accept=".msgpack", description="upload")
+        for button in (self.save_state_button, self.load_state_button):
             button.layout.width = "90px"
         self.play_button.add_class("nqx-train-play")
         self.pause_button.add_class("nqx-train-pause")
@@ -120,6 +131,9 @@ class TrainView(View):
         self.on_click(self.pause_button, self.pause, "Pause")
         self.on_click(self.step_button, lambda: self.step(1), "Step")
         self.on_click(self.reset_button, self.reset, "Reset training")
+        self.on_click(self.save_state_button, lambda: self.save_state(), "Save training state")
+        self.on_click(self.load_state_button, lambda: self.load_state(), "Load training state")
+        self.on_value(self.upload_state, self._uploaded_state, "Upload training state")
         self.redraw_on(["setup", "parameters"])
         self.root = widgets.VBox(
             [
@@ -130,17 +144,44 @@ class TrainView(View):
                     [self.play_button, self.pause_button, self.step_button, self.reset_button]
                 ),
                 widgets.HBox([self.counter, self.status]),
+                widgets.HBox(
+                    [
+                        self.state_path,
+                        self.save_state_button,
+                        self.load_state_button,
+                        self.upload_state,
+                    ]
+                ),
                 self.message,
                 self.figure.widget,
             ]
         )
         self.sync()
+        self._built = True
 
     # ------------------------------------------------------------------ state -> view
     def _ensure_trainer(self) -> compute.Trainer:
         if self.trainer is None:
             self.trainer = compute.Trainer(self.state.session, self._settings)
+            # Play answers at once: a quickly compiled step runs while the optimised one
+            # compiles in the background
+            self.trainer.quick_start = True
         return self.trainer
+
+    def _precompile(self) -> None:
+        """Compile the step of the current setup and settings in the background as soon
+        as they are known (while the tab is shown), so that Play finds it compiled."""
+        t = self.trainer
+        if t is None or not self._built or not self.active:
+            return
+        if self._precompiled == (t, t.structure_version):
+            return
+        self._precompiled = (t, t.structure_version)
+        t.precompile()
+
+    def set_active(self, active: bool) -> None:
+        super().set_active(active)
+        self._precompile()
 
     @property
     def running(self) -> bool:
@@ -168,10 +209,13 @@ class TrainView(View):
     def _draw(self) -> None:
         trainer = self.trainer
         session = self.state.session
-        small = session.hilbert.size <= compute.FIDELITY_MAX_SITES
-        if trainer is None and session.hamiltonian is not None and small:
-            trainer = self._ensure_trainer()  # cheap: no step is compiled yet
-        if trainer is None:
+        n = session.hilbert.size
+        small = n <= compute.FIDELITY_MAX_SITES
+        if trainer is None and session.hamiltonian is not None and n <= compute.FULL_SUM_MAX_SITES:
+            # cheap: its step compiles in the background (`_precompile`)
+            trainer = self._ensure_trainer()
+        if trainer is None or (not small and trainer.step_count == 0):
+            # the exact energies of a large space wait for Play (its first chunk)
             history, exact, sector, label = {"step": [], "energy": []}, None, None, None
         else:
             ref = trainer.reference
@@ -189,6 +233,7 @@ class TrainView(View):
         self.handle.update(history, exact, sector)
         self.figure.redraw()
         self._show_status()
+        self._precompile()
 
     def _show_status(self) -> None:
         t = self.trainer
@@ -221,6 +266,7 @@ class TrainView(View):
         if self.trainer is not None:
             self.trainer.configure(**changes)
         self._settings = new
+        self._precompile()
         self.diag_shift.disabled = not new.sr
         self.n_samples.disabled = new.estimator != "samples"
 
@@ -257,6 +303,36 @@ class TrainView(View):
         trainer = self._ensure_trainer()
         trainer.reset()
         self.state.parameters_changed()
+
+    def save_state(self, path=None) -> None:
+        """Write the training state (`compute.Trainer.save`) to ``path`` (default: the
+        path box)."""
+        path = self.state_path.value.strip() if path is None else path
+        self._ensure_trainer().save(path)
+
+    def load_state(self, path=None) -> None:
+        """Stop, and resume from a training state file (`compute.Trainer.load`): its
+        settings, parameters, optimizer state, PRNG key and history. A file over the
+        size limit, of another setup or malformed raises ValueError and changes nothing."""
+        path = self.state_path.value.strip() if path is None else path
+        self._load(lambda trainer: trainer.load(path))
+
+    def load_state_bytes(self, data: bytes) -> None:
+        """`load_state` from the bytes of an uploaded file."""
+        self._load(lambda trainer: trainer.from_bytes(bytes(data)))
+
+    def _load(self, read) -> None:
+        if self.work.running:
+            raise ValueError("training is running; Pause first")
+        trainer = self._ensure_trainer()
+        read(trainer)
+        self._settings = trainer.settings
+        self._publish()  # every view shows the loaded parameters
+        self.sync()
+
+    def _uploaded_state(self, files) -> None:
+        if files:
+            self.load_state_bytes(files[0]["content"])
 
     # ------------------------------------------------------------------ background
     def _chunk(self) -> bool:

@@ -34,11 +34,23 @@ def _variables(model) -> dict:
     return model.init(jax.random.PRNGKey(0), jnp.ones((1, 9)))
 
 
+def _train_step_inputs():
+    """A Metropolis + SR training step of the MLP (sampler scan, local energies, SR)."""
+    sampler = nqx.sampler.MetropolisLocal(Spin(0.5, 9), n_chains=4)
+    vs = nqx.vqs.MCState(sampler, PLAIN, n_samples=16, seed=0)
+    driver = nqx.driver.VMC(
+        HAM, nqx.optimizer.Sgd(0.01), variational_state=vs, preconditioner=nqx.optimizer.SR()
+    )
+    structure, values = driver.step_inputs()
+    return values, {"structure": structure}
+
+
 def _cases():
     """(id, kernel, traced arguments, static arguments) for every kernel of the app."""
     x = _configs(1)
     symm, plain, ar = _variables(SYMM), _variables(PLAIN), _variables(AR)
     return [
+        ("train_step", K.train_step, *_train_step_inputs()),
         ("init", K.init, (np.uint32(3), x), {"model": PLAIN}),
         ("log_psi", K.log_psi, (plain, x), {"model": PLAIN}),
         ("symm_log_psi", K.symm_log_psi, (symm, x, PERMS, CHARACTERS), {"module": SYMM}),
@@ -86,6 +98,11 @@ def test_every_kernel_is_covered():
             "cache_size",
             "host_transfers",
             "host_transfer_instructions",
+            "background_compile_count",
+            "is_compiled",
+            "precompile",
+            "precompile_later",
+            "wait_precompiled",
         }
     }
     assert kernels == set(IDS)

@@ -3,6 +3,8 @@ the session follows the trained parameters, structural changes start afresh."""
 
 import asyncio
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -168,3 +170,136 @@ def test_background_work_reports_failures_and_needs_a_loop():
     asyncio.run(main())
     assert stops == ["failed"]
     assert str(work.error) == "bad chunk"
+
+
+# Structures used nowhere else in the suite, so the process-wide kernel cache is cold.
+CHAIN5_TFIM = Setup(lattice="Chain", extent=(5,), group=None, hamiltonian="Ising")
+
+
+def test_precompile_in_the_background_then_the_step_compiles_nothing():
+    s = Session(CHAIN5_TFIM)
+    t = Trainer(s, optimizer="SGD", learning_rate=0.02)
+    assert not t.is_compiled()
+    t.precompile()  # returns at once; the thread builds the inputs and compiles
+    assert compute.wait_precompiled(timeout=120)
+    assert t.is_compiled()
+    before = compute.compile_count(), compute.background_compile_count()
+    t.step(2)
+    assert (compute.compile_count(), compute.background_compile_count()) == before
+    assert t.compile_s == 0.0
+
+
+def test_quick_start_runs_a_fast_compiled_step_with_the_same_numbers():
+    s = Session(CHAIN5_TFIM.replace(hyperparameters={"alpha": 2}))
+    reference = Trainer(s, learning_rate=0.03)
+    reference.step(3)
+    compute.wait_precompiled(timeout=120)
+    t = Trainer(Session(s.setup), learning_rate=0.03)
+    t.quick_start = True  # the optimised step is compiled already: no quick one
+    before = compute.compile_count()
+    t.step(3)
+    assert compute.compile_count() == before
+    np.testing.assert_allclose(t.history["energy"], reference.history["energy"], rtol=1e-12)
+
+    q = Trainer(Session(s.setup), learning_rate=0.03, sr=True)  # a new structure
+    q.quick_start = True
+    counts = compute.compile_count(), compute.background_compile_count()
+    q.step(1)
+    assert compute.compile_count() == counts[0] + 1  # the quick executable, waited for
+    assert compute.wait_precompiled(timeout=120)
+    assert compute.background_compile_count() == counts[1] + 1  # the optimised one
+    assert q.is_compiled()
+    q.step(2)
+    assert compute.compile_count() == counts[0] + 1
+    slow = Trainer(Session(s.setup), learning_rate=0.03, sr=True)
+    slow.step(3)  # the optimised executable from the first step on
+    np.testing.assert_allclose(q.history["energy"], slow.history["energy"], rtol=1e-10)
+
+
+def _sin_sum(x):
+    return jnp.sin(x).sum(axis=-1)
+
+
+def test_a_call_waits_for_a_background_compilation_instead_of_compiling_twice():
+    from nqs_explorer.compute._kernels import call_kernel
+
+    x = np.linspace(0.0, 1.0, 21).reshape(3, 7)
+    total = compute.compile_count() + compute.background_compile_count()
+    assert compute.precompile(_sin_sum, x) is True
+    out, _ = call_kernel(_sin_sum, x)  # finds it compiled, waits for it, or compiles it
+    np.testing.assert_allclose(out, np.sin(x).sum(axis=-1), rtol=1e-14)
+    assert compute.wait_precompiled(timeout=60)
+    assert compute.compile_count() + compute.background_compile_count() == total + 1
+    assert compute.precompile(_sin_sum, x) is False
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        dict(learning_rate=0.05),
+        dict(optimizer="SGD", sr=True, estimator="samples", n_samples=128, seed=3),
+    ],
+    ids=["full-sum-adam", "metropolis-sr"],
+)
+def test_resume_from_a_saved_state_is_bit_identical(tmp_path, changes):
+    setup = CHAIN6.replace(hamiltonian="Ising")
+    straight = Trainer(Session(setup), **changes)
+    straight.step(6)
+
+    first = Trainer(Session(setup), **changes)
+    first.step(3)
+    path = tmp_path / "training.msgpack"
+    first.save(path)
+    first.step(2)  # what happens to the saver afterwards does not matter
+
+    resumed = Trainer(Session(setup))  # default settings: the file's replace them
+    resumed.load(path)
+    assert resumed.settings == straight.settings
+    assert resumed.step_count == 3
+    resumed.step(3)
+    assert resumed.history["energy"] == straight.history["energy"]  # exactly
+    assert resumed.history["step"] == list(range(6))
+    for a, b in zip(
+        jax.tree_util.tree_leaves(resumed.variables),
+        jax.tree_util.tree_leaves(straight.variables),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(a, b)
+    # Reset goes back to where the saved run started, not to the loading session's state
+    resumed.reset()
+    assert resumed.step_count == 0
+    for a, b in zip(
+        jax.tree_util.tree_leaves(resumed.session.variables),
+        jax.tree_util.tree_leaves(Session(setup).variables),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_bad_training_state_files_are_refused_and_change_nothing(tmp_path, monkeypatch):
+    from nqs_explorer.compute import _training
+
+    t = Trainer(Session(CHAIN6), learning_rate=0.05)
+    t.step(2)
+    data = t.to_bytes()
+    other = Trainer(Session(CHAIN6.replace(extent=(8,))))
+    with pytest.raises(ValueError, match=r"another setup \(extent differ\)"):
+        other.from_bytes(data)
+    with pytest.raises(ValueError, match="not valid msgpack"):
+        t.from_bytes(b"\x00garbage")
+    with pytest.raises(ValueError, match=r"not a 'nqs_explorer\.training_state' file"):
+        t.from_bytes(b"\x80")  # an empty msgpack map
+    monkeypatch.setattr(_training, "MAX_TRAINING_STATE_BYTES", 100)
+    path = tmp_path / "big.msgpack"
+    path.write_bytes(data)
+    with pytest.raises(ValueError, match="over the limit of 100 bytes"):
+        t.load(path)
+    assert t.step_count == 2
+    assert other.step_count == 0
+    # couplings may differ: training continues with the session's Hamiltonian
+    monkeypatch.undo()
+    j = Trainer(Session(CHAIN6.replace(couplings={"J": 0.5})))
+    j.from_bytes(data)
+    assert j.step_count == 2
+    j.step(1)
+    assert j.reference.ground == pytest.approx(0.5 * -11.211102550927981, abs=1e-9)

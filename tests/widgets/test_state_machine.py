@@ -166,6 +166,8 @@ class ExplorerMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def click(self, data):
+        if not self.app.orbit.active:
+            return  # a hidden view redraws when shown: its figure may show an old lattice
         site = data.draw(st.integers(0, self.state.n_sites - 1))
         before = self.state.configuration.copy()
         self.app.views.selected_index = 0  # a user clicks the orbit view they see (drawn)

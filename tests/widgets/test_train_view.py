@@ -116,3 +116,60 @@ def test_bad_settings_show_a_message_and_keep_the_settings(chain_state):
     assert view.trainer is None
     view.step_button.click()
     assert "needs a Hamiltonian" in chain_state.messages["train"].text
+
+
+def test_the_step_is_compiled_ahead_of_time_so_play_compiles_nothing(chain_state):
+    view = TrainView(chain_state)
+    assert view.trainer is not None
+    view.set_active(True)  # shown: the step of this setup compiles in the background
+    assert compute.wait_precompiled(timeout=300)
+    assert view.trainer.is_compiled()
+    view.configure(optimizer="SGD", sr=True)  # a new step structure: compiled ahead too
+    assert compute.wait_precompiled(timeout=300)
+    assert view.trainer.is_compiled()
+    before = compute.compile_count()
+    view.trainer.step(2)  # what a chunk of Play runs (publishing may compile log ψ)
+    assert compute.compile_count() == before
+    assert view.trainer.compile_s == 0.0
+
+
+def test_save_and_load_the_training_state_from_the_buttons(tmp_path):
+    from nqs_explorer.widgets import _save_load
+
+    path = tmp_path / "state.msgpack"
+    view = TrainView(AppState(CHAIN6))
+    view.optimizer.value = "SGD"
+    view.learning_rate.value = 0.04
+    view.step(4)
+    view.state_path.value = str(path)
+    view.save_state_button.click()
+    assert "train" not in view.state.messages
+    trained = view.trainer.variables
+
+    other = TrainView(AppState(CHAIN6))  # a fresh explorer: Adam, step 0
+    other.state_path.value = str(path)
+    other.load_state_button.click()
+    assert "train" not in other.state.messages
+    assert other.trainer.step_count == 4
+    assert other.counter.value == "<b>step 4</b>"
+    assert other.optimizer.value == "SGD"  # the file's settings, shown
+    assert other.learning_rate.value == 0.04
+    assert other.handle.n_points == 4
+    kernel = other.state.session.variables["params"]["Dense"]["kernel"]
+    np.testing.assert_array_equal(kernel, trained["params"]["Dense"]["kernel"])  # published
+    # exporting the trained parameters works as before
+    exported = tmp_path / "params.msgpack"
+    assert _save_load.save_parameters(other.state, exported, "train")
+    fresh = compute.Session(CHAIN6)
+    fresh.load_parameters(exported)
+    np.testing.assert_array_equal(fresh.variables["params"]["Dense"]["kernel"], kernel)
+
+    # a bad file: a message, and the state stays
+    bad = tmp_path / "bad.msgpack"
+    bad.write_bytes(b"\x00not msgpack")
+    other.state_path.value = str(bad)
+    other.load_state_button.click()
+    assert "not valid msgpack" in other.state.messages["train"].text
+    assert other.trainer.step_count == 4
+    other.load_state_bytes(path.read_bytes())  # what an upload does
+    assert other.trainer.step_count == 4
