@@ -63,7 +63,7 @@ def test_dtype(chain):
         pytest.param(
             lambda g: Ising(nqx.hilbert.Spin(1, 6), g, h=1.0),
             ValueError,
-            r"spin-1/2 .* Spin\(s=1, N=6\) with local states \[-2.0, 0.0, 2.0\]",
+            r"spin-1/2 .* Spin\(s=1, N=6, ordering=new\) with local states \[-2.0, 0.0, 2.0\]",
             id="spin1",
         ),
         pytest.param(
