@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import inspect
+import logging
 import re
 import threading
 import time
@@ -259,7 +260,7 @@ class _Precompiler:
             try:
                 job()
             except Exception:  # a foreground call of the same key raises it again
-                pass
+                logging.getLogger(__name__).warning("background compilation failed", exc_info=True)
             finally:
                 with self._cond:
                     self.busy = self._job is not None

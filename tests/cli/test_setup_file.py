@@ -58,7 +58,9 @@ def test_export_render_reload_gives_the_same_setup(tmp_path, capsys, setup):
     panel = ExportPanel(state)
     panel.setup_path.value = str(tmp_path / "exported.json")
     panel.save_setup.click()
-    assert state.messages == {}
+    assert [(m.level, m.text) for m in state.messages.values()] == [
+        ("info", f"setup saved to {tmp_path / 'exported.json'}")
+    ]
     exported = (tmp_path / "exported.json").read_text(encoding="utf-8")
     assert json.loads(exported)["version"] == compute.SETUP_VERSION
 
