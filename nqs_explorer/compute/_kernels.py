@@ -252,7 +252,9 @@ class _Precompiler:
         while True:
             with self._cond:
                 while self._job is None:
-                    if not self._cond.wait(timeout=30.0):
+                    # a submit may land between the wait's timeout and its return: only
+                    # an idle thread with nothing queued may end
+                    if not self._cond.wait(timeout=30.0) and self._job is None:
                         self._thread = None  # idle: let the thread end
                         return
                 job, self._job = self._job, None
