@@ -139,8 +139,11 @@ def _canonical_leaf(x) -> np.ndarray | jax.Array:
 
 def _aval_key(x) -> tuple:
     # a sharded argument (several devices) compiles another program: its sharding counts
+    # (one device: the same program whichever sharding object says so; importing NetKet
+    # installs a one-device mesh that new arrays of that thread carry)
     sharding = getattr(x, "sharding", None)
-    placed = sharding if isinstance(sharding, NamedSharding) else None
+    sharded = isinstance(sharding, NamedSharding) and len(sharding.device_set) > 1
+    placed = sharding if sharded else None
     return (tuple(x.shape), np.dtype(x.dtype).str, bool(getattr(x, "weak_type", False)), placed)
 
 

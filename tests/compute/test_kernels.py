@@ -130,3 +130,17 @@ def test_one_configuration_kernels_compile_cheaply_with_the_same_numbers():
     )
     for key in ("log_terms", "terms", "total"):
         np.testing.assert_allclose(out[key], reference[key], rtol=1e-13, err_msg=key)
+
+
+def test_a_one_device_mesh_keeps_the_cache_key():
+    """Importing NetKet installs a one-device mesh, so new arrays carry a `NamedSharding`
+    on one device: the same program, so the same cache entry (a precompiled step made in
+    another thread, whose arrays carry none, must be found)."""
+    from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
+    x = np.ones((4, 3))
+    mesh = Mesh(np.array(jax.devices()[:1]), ("S",))
+    on_mesh = jax.device_put(x, NamedSharding(mesh, PartitionSpec()))
+    assert isinstance(on_mesh.sharding, NamedSharding)
+    assert K._aval_key(on_mesh) == K._aval_key(jnp.asarray(x))
+    assert K._aval_key(on_mesh) == K._aval_key(x)
