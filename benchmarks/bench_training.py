@@ -97,39 +97,23 @@ def _run_side(side: str, quick: bool) -> dict:
     return results
 
 
+TFIM_4X4 = dict(lattice="Square", extent=(4, 4), hamiltonian="Ising", couplings={"h": H_FIELD})
 FIRST_STEP_CASES = {
     "tab default: Square 3x3 Heisenberg RBM, full sum": (
         dict(lattice="Square", extent=(3, 3), hamiltonian="Heisenberg"),
         {},
     ),
-    "4x4 TFIM RBM, full sum Adam": (
-        dict(lattice="Square", extent=(4, 4), hamiltonian="Ising", couplings={"h": H_FIELD}),
-        {},
-    ),
+    "4x4 TFIM RBM, full sum Adam": (TFIM_4X4, {}),
     "4x4 TFIM SymmExpSum(RBM) 16 translations, full sum Adam": (
-        dict(
-            lattice="Square",
-            extent=(4, 4),
-            hamiltonian="Ising",
-            couplings={"h": H_FIELD},
-            group="translation",
-            symmetrize=True,
-        ),
+        {**TFIM_4X4, "group": "translation", "symmetrize": True},
         {},
     ),
     "4x4 TFIM SymmExpSum(RBM) space group, full sum Adam": (
-        dict(
-            lattice="Square",
-            extent=(4, 4),
-            hamiltonian="Ising",
-            couplings={"h": H_FIELD},
-            group="space",
-            symmetrize=True,
-        ),
+        {**TFIM_4X4, "group": "space", "symmetrize": True},
         {},
     ),
     "4x4 TFIM RBM, Metropolis 1024 + SR": (
-        dict(lattice="Square", extent=(4, 4), hamiltonian="Ising", couplings={"h": H_FIELD}),
+        TFIM_4X4,
         dict(estimator="samples", n_samples=1024, sr=True, optimizer="SGD"),
     ),
 }

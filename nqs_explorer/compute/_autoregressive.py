@@ -41,11 +41,7 @@ def conditionals(state: SessionState, run: KernelRun, sigma) -> np.ndarray:
 def receptive_fields(
     state: SessionState, run: KernelRun, n_points: int = 2, seed: int = 0
 ) -> np.ndarray:
-    """``(N, N)`` bool: ``[i, j]`` when input ``j`` can change ``p(σ_i | ·)``.
-
-    Read from the model: the Jacobian of the conditionals with respect to a
-    continuous relaxation of the input, at ``n_points`` random points, is nonzero.
-    """
+    """`Session.receptive_fields` of ``state`` (kernels through ``run``) (documented there)."""
     need_autoregressive(state, "receptive fields")
     key = ("receptive", int(n_points), int(seed))
     if key not in state.memo:
@@ -58,12 +54,7 @@ def receptive_fields(
 
 
 def receptive_reach(state: SessionState, run: KernelRun) -> ReceptiveReach:
-    """The receptive fields at this depth, at any depth, and the structural blind spot.
-
-    The first layer's field is read from a one-layer copy of the model (its Jacobian, as
-    `receptive_fields`); every further layer is inclusive, so `grow_receptive_fields`
-    gives the field at each depth and its fixed point.
-    """
+    """`Session.receptive_reach` of ``state`` (kernels through ``run``) (documented there)."""
     need_autoregressive(state, "receptive reach")
     if "reach" not in state.memo:
         model = state.model
@@ -115,17 +106,7 @@ def exact_state(
     max_bytes: int = EXACT_MAX_BYTES,
     progress: Callable[[int, int], None] | None = None,
 ) -> ExactState:
-    """The model on every configuration, with normalised probabilities.
-
-    Args:
-        max_bytes: refuse enumerations that would need more memory than this.
-        progress: called as ``progress(done, total)`` (in chunks of states) before the
-            first chunk and after each one, e.g. to move a progress bar.
-
-    Raises:
-        ValueError: when the enumeration would need more than ``max_bytes`` (the
-            message gives the number of states and the bytes).
-    """
+    """`Session.exact_state` of ``state`` (kernels through ``run``) (documented there)."""
     hilbert = state.hilbert
     need = exact_bytes(state)
     if need > max_bytes:

@@ -447,7 +447,12 @@ class Session:
 
     def receptive_reach(self):
         """The receptive fields at this depth, at any depth, and the structural blind spot
-        (a `ReceptiveReach`; autoregressive models only)."""
+        (a `ReceptiveReach`; autoregressive models only).
+
+        The first layer's field is read from a one-layer copy of the model (its Jacobian,
+        as `receptive_fields`); every further layer is inclusive, so
+        `grow_receptive_fields` gives the field at each depth and its fixed point.
+        """
         return self._call(_autoregressive.receptive_reach, self._state)
 
     def sample(self, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -158,18 +158,7 @@ def spectrum_key(setup, k: int = 1) -> tuple:
 
 
 def spectrum(state: SessionState, k: int = 1):
-    """The lowest ``k`` energies of the Hamiltonian in every irrep of the group.
-
-    Without a group, one row (``"full space"``, the identity group's only irrep) with
-    the ``k`` lowest levels. Restricted to ``setup.total_sz`` when set. Cached per
-    (lattice, group, Hamiltonian structure, couplings, total_sz, k).
-
-    Returns:
-        a `nqs_explorer.exact.SectorSpectrum`.
-
-    Raises:
-        ValueError: no Hamiltonian, or a size the exact guard refuses (its message).
-    """
+    """`Session.spectrum` of ``state`` (documented there)."""
     return run_steps(spectrum_steps(state, k))
 
 
@@ -179,13 +168,7 @@ def has_spectrum(setup, k: int = 1) -> bool:
 
 
 def spectrum_steps(state: SessionState, k: int = 1):
-    """`spectrum` as cancellable steps: a generator yielding ``(done, total)`` (one step
-    per sector for spaces above `DENSE_SECTOR_STATES`, none when cached) and returning
-    the `SectorSpectrum`; the cache is filled only when it completes.
-
-    Raises (when iterated):
-        ValueError: as `spectrum`.
-    """
+    """`Session.spectrum_steps` of ``state`` (documented there)."""
     from ..exact import sector_spectrum_steps
 
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
@@ -242,22 +225,7 @@ def model_energy(
     max_bytes: int = EXACT_MAX_BYTES,
     progress: Callable[[int, int], None] | None = None,
 ) -> ModelEnergy:
-    """``⟨ψ|H|ψ⟩/⟨ψ|ψ⟩`` of the current model by exact enumeration.
-
-    With ``setup.total_sz`` the sum runs over that magnetisation sector only (the
-    energy of the model projected on it, comparable to the sector spectra).
-
-    Args:
-        max_bytes: the enumeration limit (as `exact_state`).
-        progress: ``progress(done, total)`` per chunk, as `exact_state`.
-
-    Returns:
-        a `ModelEnergy`; ``forced_zero`` (energy None) when ψ vanishes on every
-        summed configuration.
-
-    Raises:
-        ValueError: no Hamiltonian, or a size beyond the enumeration limit.
-    """
+    """`Session.model_energy` of ``state`` (kernels through ``run``) (documented there)."""
     op = need_hamiltonian(state, "the model energy")
     states, log_psi = _all_log_psi(state, run, cache, max_bytes, progress)
     total_sz = state.setup.total_sz

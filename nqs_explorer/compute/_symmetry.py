@@ -18,11 +18,7 @@ from ._session_core import (
 
 
 def orbit(state: SessionState, run: KernelRun, sigma) -> OrbitResult:
-    """The orbit of one configuration ``sigma`` ``(N,)`` and its weighted terms.
-
-    Uses the unsymmetrized module (the one inside ``SymmExpSum`` when symmetrized)
-    and the current characters; see `OrbitResult`.
-    """
+    """`Session.orbit` of ``state`` (kernels through ``run``) (documented there)."""
     group = need_group(state, "the orbit view")
     sigma = configurations(state, sigma, "sigma")
     if sigma.ndim != 1:
@@ -62,11 +58,7 @@ def orbit(state: SessionState, run: KernelRun, sigma) -> OrbitResult:
 
 
 def sector_cancellation(state: SessionState, run: KernelRun, x) -> SectorCancellation:
-    """Whether ``SymmExpSum``'s character sum cancels on the batch ``x`` ``(B, N)``.
-
-    For a model that is not symmetrized the terms are those the orbit view shows (the
-    model itself on ``T_g σ``). See `SectorCancellation`.
-    """
+    """`Session.sector_cancellation` of ``state`` (kernels through ``run``) (documented there)."""
     need_group(state, "the cancellation check")
     x = configurations(state, x).reshape(-1, state.hilbert.size)
     module, variables, _ = inner(state)
@@ -86,11 +78,7 @@ def sector_cancellation(state: SessionState, run: KernelRun, x) -> SectorCancell
 
 
 def symmetry_check(state: SessionState, run: KernelRun, x) -> SymmetryCheck:
-    """Covariance error ``max_g |ψ(T_g σ) − conj(χ_g) ψ(σ)|`` over the batch ``x``.
-
-    Args:
-        x: ``(B, N)`` or ``(N,)`` configurations.
-    """
+    """`Session.symmetry_check` of ``state`` (kernels through ``run``) (documented there)."""
     group = need_group(state, "the symmetry check")
     x = configurations(state, x).reshape(-1, state.hilbert.size)
     if x.shape[0] == 0:

@@ -29,6 +29,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..group import PermutationGroup
+from ..utils import run_steps
 from ._irreps import irrep_matrices
 from ._lanczos import lowest_eigenpairs
 from ._matrix import as_csr, check_operator_size, operator_hilbert
@@ -100,20 +101,17 @@ def sector_spectrum(
         >>> spec.ground_sector.label, spec.dims.tolist()
         ('k=0', [6, 3, 4, 3])
     """
-    steps = sector_spectrum_steps(
-        operator,
-        group,
-        k,
-        total_sz,
-        hilbert=hilbert,
-        compute_eigenvectors=compute_eigenvectors,
-        check_symmetry=check_symmetry,
+    return run_steps(
+        sector_spectrum_steps(
+            operator,
+            group,
+            k,
+            total_sz,
+            hilbert=hilbert,
+            compute_eigenvectors=compute_eigenvectors,
+            check_symmetry=check_symmetry,
+        )
     )
-    while True:
-        try:
-            next(steps)
-        except StopIteration as done:
-            return done.value
 
 
 def sector_spectrum_steps(

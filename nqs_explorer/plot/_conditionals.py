@@ -313,70 +313,36 @@ def _draw_site_values(ax: Axes, prepared: _Prepared, diameter: float, show_value
                 fontsize=float(np.clip(0.32 * diameter, 5, 9)),
                 gid=f"value-{i}",
             )
+    ring = dict(markerfacecolor="none", markeredgecolor=VERMILLION)
     handles = [
-        Line2D(
-            [],
-            [],
-            linestyle="none",
-            marker="s",
-            markersize=11,
+        _legend_key(
+            f"current site {site}",
+            "s",
+            11,
             markerfacecolor="none",
             markeredgecolor=BLACK,
             markeredgewidth=2.0,
-            label=f"current site {site}",
         ),
-        Line2D(
-            [],
-            [],
-            linestyle="none",
-            marker="o",
-            markersize=10,
+        *(
+            [_legend_key("receptive field", "o", 11, markeredgewidth=2.0, **ring)]
+            if field is not None
+            else []
+        ),
+        _legend_key(
+            "not yet sampled",
+            "o",
+            10,
             markerfacecolor=cmap(0.6),
             alpha=UNSAMPLED_ALPHA,
             markeredgecolor="#B0B0B0",
-            label="not yet sampled",
         ),
     ]
-    if field is not None:
-        handles.insert(
-            1,
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="o",
-                markersize=11,
-                markerfacecolor="none",
-                markeredgecolor=VERMILLION,
-                markeredgewidth=2.0,
-                label="receptive field",
-            ),
-        )
     if prepared.not_yet is not None and prepared.not_yet.any():
-        handles.append(
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="o",
-                markersize=11,
-                markerfacecolor="none",
-                markeredgecolor=VERMILLION,
-                markeredgewidth=1.0,
-                label="seen with more layers",
-            )
-        )
+        handles.append(_legend_key("seen with more layers", "o", 11, markeredgewidth=1.0, **ring))
     if prepared.never_seen is not None and prepared.never_seen.any():
         handles.append(
-            Line2D(
-                [],
-                [],
-                linestyle="none",
-                marker="x",
-                markersize=9,
-                color=NEVER_SEEN_COLOR,
-                markeredgewidth=2.0,
-                label="never seen (any depth)",
+            _legend_key(
+                "never seen (any depth)", "x", 9, color=NEVER_SEEN_COLOR, markeredgewidth=2.0
             )
         )
     ax.legend(
@@ -390,3 +356,8 @@ def _draw_site_values(ax: Axes, prepared: _Prepared, diameter: float, show_value
         columnspacing=1.0,
     )
     ax.set_title(prepared.title or "", fontsize=10)
+
+
+def _legend_key(label: str, marker: str, size: float, **style) -> Line2D:
+    """A marker-only legend entry (no line)."""
+    return Line2D([], [], linestyle="none", marker=marker, markersize=size, label=label, **style)

@@ -18,8 +18,9 @@ from typing import Any
 WORK_STATES = ("idle", "running", "paused", "done", "failed")
 
 
-def run_steps(steps: Generator[Any, None, Any]) -> Any:
-    """Run a step generator to its end and return its return value (blocking).
+def run_steps(steps: Generator[Any, None, Any], progress: Callable[..., None] | None = None) -> Any:
+    """Run a step generator to its end and return its return value (blocking);
+    ``progress(*item)`` gets what each step yields (e.g. ``(done, total)``).
 
     Example:
         >>> def steps():
@@ -30,9 +31,11 @@ def run_steps(steps: Generator[Any, None, Any]) -> Any:
     """
     while True:
         try:
-            next(steps)
+            item = next(steps)
         except StopIteration as finished:
             return finished.value
+        if progress is not None:
+            progress(*item)
 
 
 class BackgroundWork:

@@ -38,7 +38,7 @@ import traitlets
 
 from .. import compute
 from ..compute import SAMPLE_CHUNK, TIME_BUDGET_S
-from ..utils import BackgroundWork
+from ..utils import BackgroundWork, run_steps
 from ._boundary import Message, describe_exception, unique_warnings
 
 #: The traits whose change makes a new revision (what the views draw from).
@@ -479,13 +479,7 @@ class AppState(traitlets.HasTraits):
         self.cancel_work(user=False)  # superseded
         if not _running_loop():
             with self.progress_steps(label, 1) as step:
-                while True:
-                    try:
-                        done, total = next(steps)
-                    except StopIteration as finished:
-                        result = finished.value
-                        break
-                    step(done, total)
+                result = run_steps(steps, step)
             on_done(result)
             return False
         holder: dict[str, Any] = {}
@@ -605,11 +599,7 @@ class AppState(traitlets.HasTraits):
             return x[:n], lp[:n]
         steps = self.sample_steps(n, seed)
         with self.progress_steps(f"sampling {n}", -(-n // SAMPLE_CHUNK)) as step:
-            while True:
-                try:
-                    step(*next(steps))
-                except StopIteration as finished:
-                    return finished.value
+            return run_steps(steps, step)
 
     def sample_steps(self, n: int, seed: int) -> Generator:
         """`sample` as steps for `start_work`: one chunk of :data:`SAMPLE_CHUNK` samples per

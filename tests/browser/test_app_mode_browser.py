@@ -9,9 +9,6 @@ Then it switches to the Spectrum tab and back, as a visitor of a Binder link wou
 from __future__ import annotations
 
 import os
-import subprocess
-import time
-import urllib.request
 
 import pytest
 
@@ -23,6 +20,7 @@ from .test_explorer_browser import (
     TIMEOUT_MS,
     _free_port,
     _require_browser,
+    serve,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -44,32 +42,8 @@ def voila(tmp_path_factory):
         JUPYTER_RUNTIME_DIR=str(root / "runtime"),
         JUPYTER_PLATFORM_DIRS="1",
     )
-    log_path = root / "voila.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"voila exited: {log_path.read_text()[-3000:]}")
-            try:
-                urllib.request.urlopen(f"{url}/voila/static/", timeout=2).close()
-                break
-            except urllib.error.HTTPError:
-                break  # the server answers
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"voila did not start: {log_path.read_text()[-3000:]}")
-                time.sleep(0.3)
+    with serve(cmd, port, env, root / "voila.log", "voila", "/voila/static/") as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def test_explorer_as_an_app(voila, tmp_path):

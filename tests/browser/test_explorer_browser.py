@@ -29,6 +29,7 @@ the README shows), else to the test's temporary folder.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -201,6 +202,38 @@ def _require_browser():
         pytest.skip(reason)
 
 
+@contextlib.contextmanager
+def serve(cmd, port: int, env, log_path: Path, name: str, ready_path: str):
+    """Run the server ``cmd`` (on ``port``) until the block ends; yields its URL once
+    ``GET ready_path`` answers (any HTTP status), failing the test with its log if it exits
+    or takes over a minute. SIGTERM stops it (Jupyter shuts its kernels down then)."""
+    with log_path.open("w") as log:
+        server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"{name} exited: {log_path.read_text()[-3000:]}")
+            try:
+                urllib.request.urlopen(f"{url}{ready_path}", timeout=2).close()
+                break
+            except urllib.error.HTTPError:
+                break  # the server answers
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{name} did not start: {log_path.read_text()[-3000:]}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -254,30 +287,8 @@ def lab(tmp_path_factory):
         # lets the test run JupyterLab commands (run all cells) as a user would from the menu
         "--LabApp.expose_app_in_browser=True",
     ]
-    log_path = root / "lab.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"jupyter lab exited: {log_path.read_text()[-3000:]}")
-            try:
-                urllib.request.urlopen(f"{url}/api/status", timeout=2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"jupyter lab did not start: {log_path.read_text()[-3000:]}")
-                time.sleep(0.3)
+    with serve(cmd, port, env, root / "lab.log", "jupyter lab", "/api/status") as url:
         yield url
-    finally:
-        server.terminate()  # the server shuts its kernels down on SIGTERM
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture
