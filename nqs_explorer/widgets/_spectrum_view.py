@@ -178,6 +178,7 @@ class SpectrumView(View):
         if session.hilbert.n_states > QUICK_STATES and not session.has_spectrum(k):
             revision = self.state.revision
             if self.state.work is not None:  # a setup build runs: its commit redraws
+                self._show_pending("<i>waiting for the new setup…</i>")
                 return PENDING
 
             def on_done(_table) -> None:
@@ -196,7 +197,7 @@ class SpectrumView(View):
             if first is not None and self.state.start_work(
                 self.source, "exact spectrum per sector", _resumed(first, steps), on_done
             ):
-                self.notice.value = (
+                self._show_pending(
                     "<i>computing the spectrum per sector… (Cancel: status line)</i>"
                 )
                 return PENDING
@@ -228,6 +229,15 @@ class SpectrumView(View):
         plot.draw_level_diagram(self.table, highlight=highlight, model_energy=model_energy, ax=ax)
         self.figure.redraw()
         self.summary.value = self._summary_html(highlight, energy_note)
+
+    def _show_pending(self, notice: str) -> None:
+        """No numbers or levels of an older setup while this one's are computed: the view's
+        text and drawing never describe different revisions."""
+        self.notice.value = notice
+        self.summary.value = ""
+        self.table = self.energy = None
+        self.figure.figure.clear()
+        self.figure.redraw()
 
     def _show_unavailable(self, err: Exception) -> None:
         self.notice.value = (

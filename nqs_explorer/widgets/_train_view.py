@@ -254,9 +254,11 @@ class TrainView(View):
             parts.append(t.device)
         if t.energy is not None:
             parts.append(f"E = {t.energy:.6f}")
-            err = t.history["rel_error"][-1]
+            # a symmetric model can only reach its sector's lowest energy: measure against it
+            err = t.history["rel_error_sector"][-1]
             if math.isfinite(err):
-                parts.append(f"rel. error {err:.2e}")
+                label = t.reference.sector_label if t.reference is not None else "sector"
+                parts.append(f"rel. error {err:.2e} (vs lowest E in {label})")
         self.status.value = f"<span style='color:#555'> · {html.escape(' · '.join(parts))}</span>"
 
     # ------------------------------------------------------------------ actions

@@ -178,3 +178,27 @@ def test_many_samples_are_drawn_in_the_background_and_can_be_cancelled():
     chunk, chunk_lp = state.session.sample(compute.SAMPLE_CHUNK, 8)
     np.testing.assert_array_equal(samples[compute.SAMPLE_CHUNK : 2 * compute.SAMPLE_CHUNK], chunk)
     np.testing.assert_allclose(log_probs[compute.SAMPLE_CHUNK : 2 * compute.SAMPLE_CHUNK], chunk_lp)
+
+
+def test_while_a_new_spectrum_computes_no_number_of_the_old_setup_is_shown():
+    """Text and drawing of the view describe one revision: the 10-site numbers leave as
+    soon as the 12-site spectrum starts computing, and the new ones come when it is done."""
+
+    async def main():
+        state = AppState(CHAIN12.replace(extent=(10,)))  # 1024 states: drawn at once
+        view = SpectrumView(state)
+        old_summary = view.summary.value
+        assert old_summary != ""
+        assert view.figure.figure.axes
+        state.update("lattice", extent=(12,))
+        assert state.working == "exact spectrum per sector"
+        assert view.stale
+        assert view.summary.value == ""
+        assert view.figure.figure.axes == []
+        assert "computing the spectrum per sector" in view.notice.value
+        await settle(state)
+        assert view.drawn_revision == state.revision
+        assert view.summary.value not in ("", old_summary)
+        assert view.table.ground_energy == pytest.approx(-21.5495636698, abs=1e-8)
+
+    asyncio.run(main())

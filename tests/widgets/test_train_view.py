@@ -173,3 +173,18 @@ def test_save_and_load_the_training_state_from_the_buttons(tmp_path):
     assert other.trainer.step_count == 4
     other.load_state_bytes(path.read_bytes())  # what an upload does
     assert other.trainer.step_count == 4
+
+
+def test_the_status_line_measures_against_the_chosen_sector():
+    """A symmetrized model in the k = 1/2 sector can only reach that sector's lowest energy:
+    the relative error shown is against it, and says so."""
+    state = AppState(CHAIN6.replace(symmetrize=True, character_id=3))
+    view = TrainView(state)
+    view.step_button.click()
+    t = view.trainer
+    sector = t.reference.sector
+    assert sector > t.reference.ground  # not the ground-state sector
+    expected = abs(t.energy - sector) / abs(sector)
+    assert f"rel. error {expected:.2e} (vs lowest E in {t.reference.sector_label})" in (
+        view.status.value
+    )
