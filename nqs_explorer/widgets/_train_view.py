@@ -254,11 +254,13 @@ class TrainView(View):
             parts.append(t.device)
         if t.energy is not None:
             parts.append(f"E = {t.energy:.6f}")
-            # a symmetric model can only reach its sector's lowest energy: measure against it
-            err = t.history["rel_error_sector"][-1]
+            # a symmetrized model can only reach its sector's lowest energy: measure
+            # against it; any other model against the ground state
+            in_sector = self.state.setup.symmetrize and t.reference is not None
+            err = t.history["rel_error_sector" if in_sector else "rel_error"][-1]
             if math.isfinite(err):
-                label = t.reference.sector_label if t.reference is not None else "sector"
-                parts.append(f"rel. error {err:.2e} (vs lowest E in {label})")
+                versus = f"lowest E in {t.reference.sector_label}" if in_sector else "E₀"
+                parts.append(f"rel. error {err:.2e} (vs {versus})")
         self.status.value = f"<span style='color:#555'> · {html.escape(' · '.join(parts))}</span>"
 
     # ------------------------------------------------------------------ actions

@@ -188,3 +188,9 @@ def test_the_status_line_measures_against_the_chosen_sector():
     assert f"rel. error {expected:.2e} (vs lowest E in {t.reference.sector_label})" in (
         view.status.value
     )
+    # not symmetrized, the model is not confined to the sector: against the ground state
+    state.update("model", symmetrize=False)
+    view.step_button.click()
+    t = view.trainer
+    expected = abs(t.energy - t.reference.ground) / abs(t.reference.ground)
+    assert f"rel. error {expected:.2e} (vs E₀)" in view.status.value
